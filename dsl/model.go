@@ -289,3 +289,45 @@ const MaxMsgSize = 16384
 const CNNetlinkUsers = 11
 
 func itoa(n int) string { return big.NewInt(int64(n)).String() }
+
+// String writes the type as .cn would: its name when it has one, else the
+// construct (u32, [4]u8, cstring[16], bytes[len], []fork_event, pad 3).
+func (t *Type) String() string {
+	if t == nil {
+		return "<nil>"
+	}
+	if t.Name != "" {
+		return t.Name
+	}
+	length := func() string {
+		if t.LenField != nil {
+			return "[" + t.LenField.Name + "]"
+		}
+		if t.Len > 0 {
+			return "[" + itoa(t.Len) + "]"
+		}
+		return ""
+	}
+	switch t.Kind {
+	case KindInt:
+		return t.Int.Name()
+	case KindBool:
+		return "bool"
+	case KindArray, KindSlice:
+		if t.Kind == KindSlice && t.LenField == nil {
+			return "[]" + t.Elem.String()
+		}
+		return length() + t.Elem.String()
+	case KindCString:
+		return "cstring" + length()
+	case KindString:
+		return "string" + length()
+	case KindBytes:
+		return "bytes" + length()
+	case KindPad:
+		return "pad " + itoa(t.Len)
+	case KindStruct:
+		return "struct {…}"
+	}
+	return t.Kind.String()
+}

@@ -1,0 +1,358 @@
+package dsl
+
+import (
+	"math/big"
+	"strings"
+)
+
+// Load parses and checks one .cn file.
+func Load(filename string, src []byte) (*Schema, error) {
+	f, err := Parse(filename, src)
+	if err != nil {
+		return nil, err
+	}
+	return Check(f)
+}
+
+// Check resolves and lays out a parsed file. It reports every error it
+// finds, sorted by position, as an ErrorList; the Schema is returned only
+// when there are none. The File is not modified.
+func Check(f *File) (*Schema, error) {
+	c := &checker{
+		file:   f.Pos.Filename,
+		consts: map[string]*constEntry{},
+		types:  map[string]*typeEntry{},
+		ints:   map[string]*Type{},
+	}
+	s := c.check(f)
+	if err := c.errs.err(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+type state int
+
+const (
+	unresolved state = iota
+	resolving
+	resolved
+)
+
+type constEntry struct {
+	decl  *ConstDecl
+	c     *Const
+	state state
+}
+
+type typeEntry struct {
+	enum   *EnumDecl
+	strct  *StructDecl
+	union  *UnionDecl
+	pos    Pos
+	t      *Type
+	state  state
+	broken bool // part of a cycle: reported once
+}
+
+type checker struct {
+	file   string
+	errs   ErrorList
+	consts map[string]*constEntry
+	types  map[string]*typeEntry
+	ints   map[string]*Type // builtin types, shared
+	stack  []string         // named types being resolved, for cycle messages
+}
+
+// reserved type names: the builtins and the words that start a type.
+var reserved = map[string]bool{
+	"bool": true, "cstring": true, "string": true, "bytes": true, "pad": true, "struct": true,
+}
+
+func (c *checker) check(f *File) *Schema {
+	s := &Schema{File: c.file}
+	if f.Package != nil {
+		s.Package, s.Doc = f.Package.Name, f.Package.Doc
+	}
+	var order []string
+	for _, d := range f.Decls {
+		if name, ok := c.declare(d); ok {
+			order = append(order, name)
+		}
+	}
+	// Resolve in declaration order; references resolve on demand.
+	for _, name := range order {
+		if e, ok := c.consts[name]; ok {
+			c.constValue(e.decl.Pos, name)
+			if e.c != nil {
+				s.Consts = append(s.Consts, e.c)
+			}
+			continue
+		}
+		e := c.types[name]
+		if t := c.named(e.pos, name); t != nil && !e.broken {
+			s.Types = append(s.Types, t)
+		}
+	}
+	c.families(s, f)
+	return s
+}
+
+// declare records a top-level name; ok is false for families and for
+// duplicates.
+func (c *checker) declare(d *Decl) (name string, ok bool) {
+	e := &typeEntry{}
+	var pos Pos
+	switch {
+	case d.Const != nil:
+		name, pos = d.Const.Name, d.Const.Pos
+	case d.Enum != nil:
+		name, pos, e.enum = d.Enum.Name, d.Enum.Pos, d.Enum
+	case d.Struct != nil:
+		name, pos, e.strct = d.Struct.Name, d.Struct.Pos, d.Struct
+	case d.Union != nil:
+		name, pos, e.union = d.Union.Name, d.Union.Pos, d.Union
+	default:
+		return "", false
+	}
+	if prev, dup := c.declPos(name); dup {
+		c.errs.add(pos, "%s redeclared", name).Related = &Related{Pos: prev, Msg: "previous declaration"}
+		return name, false
+	}
+	if d.Const != nil {
+		c.consts[name] = &constEntry{decl: d.Const}
+		return name, true
+	}
+	if reserved[name] || builtinInt(name) != nil {
+		c.errs.add(pos, "%s is a built-in type name", name)
+		return name, false
+	}
+	e.pos = pos
+	c.types[name] = e
+	return name, true
+}
+
+func (c *checker) declPos(name string) (Pos, bool) {
+	if e, ok := c.consts[name]; ok {
+		return e.decl.Pos, true
+	}
+	if e, ok := c.types[name]; ok {
+		return e.pos, true
+	}
+	return Pos{}, false
+}
+
+// constValue evaluates a named constant, detecting cycles.
+func (c *checker) constValue(pos Pos, name string) *big.Int {
+	e, ok := c.consts[name]
+	if !ok {
+		if _, isType := c.types[name]; isType {
+			c.errs.add(pos, "%s is a type, not a constant", name)
+		} else {
+			c.errs.add(pos, "undefined constant %s", name)
+		}
+		return nil
+	}
+	switch e.state {
+	case resolving:
+		c.errs.add(e.decl.Pos, "constant %s refers to itself", name)
+		e.state = resolved
+		return nil
+	case resolved:
+		if e.c == nil {
+			return nil
+		}
+		return e.c.Value
+	}
+	e.state = resolving
+	v := c.evalExpr(e.decl.Value)
+	if e.state == resolved { // a cycle was reported meanwhile
+		return nil
+	}
+	e.state = resolved
+	if v != nil {
+		e.c = &Const{Name: name, Pos: e.decl.Pos, Doc: e.decl.Doc, Value: v}
+	}
+	return v
+}
+
+// builtinInt returns the integer type a builtin name denotes, or nil.
+func builtinInt(name string) *IntType {
+	rest, order := name, Host
+	switch {
+	case strings.HasSuffix(name, "be"):
+		rest, order = strings.TrimSuffix(name, "be"), Big
+	case strings.HasSuffix(name, "le"):
+		rest, order = strings.TrimSuffix(name, "le"), Little
+	}
+	if len(rest) < 2 || (rest[0] != 'u' && rest[0] != 'i') {
+		return nil
+	}
+	var bits int
+	switch rest[1:] {
+	case "8":
+		bits = 8
+	case "16":
+		bits = 16
+	case "32":
+		bits = 32
+	case "64":
+		bits = 64
+	default:
+		return nil
+	}
+	if bits == 8 && order != Host {
+		return nil // byte order means nothing for one byte
+	}
+	return &IntType{Bits: bits, Signed: rest[0] == 'i', Order: order}
+}
+
+// builtin returns the shared Type of a builtin name, or nil.
+func (c *checker) builtin(name string) *Type {
+	if t, ok := c.ints[name]; ok {
+		return t
+	}
+	var t *Type
+	if name == "bool" {
+		t = &Type{Kind: KindBool, Size: 1, Align: 1}
+	} else if it := builtinInt(name); it != nil {
+		n := it.Bits / 8
+		t = &Type{Kind: KindInt, Int: *it, Size: n, Align: n}
+	} else {
+		return nil
+	}
+	c.ints[name] = t
+	return t
+}
+
+// named resolves a type name at a use.
+func (c *checker) named(pos Pos, name string) *Type {
+	if t := c.builtin(name); t != nil {
+		return t
+	}
+	e, ok := c.types[name]
+	if !ok {
+		if _, isConst := c.consts[name]; isConst {
+			c.errs.add(pos, "%s is a constant, not a type", name)
+		} else {
+			c.errs.add(pos, "undefined type %s", name)
+		}
+		return nil
+	}
+	switch e.state {
+	case resolved:
+		return e.t
+	case resolving:
+		c.cycle(name)
+		return e.t
+	}
+	e.state = resolving
+	c.stack = append(c.stack, name)
+	e.t = &Type{Name: name, Pos: e.pos}
+	switch {
+	case e.enum != nil:
+		c.enum(e.t, e.enum)
+	case e.strct != nil:
+		c.structType(e.t, e.strct.Doc, e.strct.Packed, e.strct.Fields)
+		c.declaredSize(e.t, e.strct.Size)
+	default:
+		c.union(e.t, e.union)
+		c.declaredSize(e.t, e.union.Size)
+	}
+	c.stack = c.stack[:len(c.stack)-1]
+	e.state = resolved
+	return e.t
+}
+
+// cycle reports a type that contains itself, once, at its declaration.
+func (c *checker) cycle(name string) {
+	i := len(c.stack) - 1
+	for i > 0 && c.stack[i] != name {
+		i--
+	}
+	path := append(append([]string{}, c.stack[i:]...), name)
+	for _, n := range c.stack[i:] {
+		if c.types[n].broken {
+			return
+		}
+	}
+	for _, n := range c.stack[i:] {
+		c.types[n].broken = true
+	}
+	c.errs.add(c.types[name].pos, "invalid recursive type %s: %s", name, strings.Join(path, " → "))
+}
+
+func (c *checker) declaredSize(t *Type, e *Expr) {
+	if e == nil {
+		return
+	}
+	v := c.evalExpr(e)
+	if v == nil {
+		return
+	}
+	if !v.IsInt64() || v.Int64() < 0 || v.Int64() > MaxMsgSize {
+		c.errs.add(e.Pos, "declared size %s out of range [0, %d]", v, MaxMsgSize)
+		return
+	}
+	t.DeclaredSize = int(v.Int64())
+	if t.Size != t.DeclaredSize {
+		what := "is"
+		if t.Variable {
+			what = "has a fixed part of"
+		}
+		c.errs.add(e.Pos, "%s %s %s %d bytes, not the declared size %d", t.Kind, t.Name, what, t.Size, t.DeclaredSize)
+	}
+}
+
+// smallInt evaluates e as a count or size in [lo, MaxMsgSize].
+func (c *checker) smallInt(e *Expr, what string, lo int) (int, bool) {
+	v := c.evalExpr(e)
+	if v == nil {
+		return 0, false
+	}
+	if !v.IsInt64() || v.Int64() < int64(lo) || v.Int64() > MaxMsgSize {
+		c.errs.add(e.Pos, "%s %s out of range [%d, %d]", what, v, lo, MaxMsgSize)
+		return 0, false
+	}
+	return int(v.Int64()), true
+}
+
+func (c *checker) enum(t *Type, d *EnumDecl) {
+	t.Doc = d.Doc
+	t.Kind = KindEnum
+	if d.Keyword == "flags" {
+		t.Kind = KindFlags
+	}
+	base := c.builtin(d.Base.Name)
+	if base == nil || base.Kind != KindInt {
+		c.errs.add(d.Base.Pos, "%s %s: underlying type %s is not an integer type", d.Keyword, d.Name, d.Base.Name)
+		base = c.builtin("u32")
+	}
+	if d.Base.Selector != nil {
+		c.errs.add(d.Base.Selector.Pos, "unexpected selector on an underlying type")
+	}
+	t.Int, t.Size, t.Align = base.Int, base.Size, base.Align
+	names := map[string]Pos{}
+	values := map[string]*EnumEntry{}
+	for _, en := range d.Entries {
+		if prev, dup := names[en.Name]; dup {
+			c.errs.add(en.Pos, "duplicate value name %s in %s", en.Name, d.Name).Related = &Related{Pos: prev, Msg: "previous declaration"}
+			continue
+		}
+		names[en.Name] = en.Pos
+		v := c.evalExpr(en.Value)
+		if v == nil {
+			continue
+		}
+		if !fitsInt(v, t.Int) {
+			c.errs.add(en.Value.Pos, "value %s of %s.%s does not fit %s", v, d.Name, en.Name, t.Int.Name())
+			continue
+		}
+		if prev, dup := values[v.String()]; dup {
+			c.errs.add(en.Pos, "%s.%s has the same value %s as %s", d.Name, en.Name, v, prev.Name).Related = &Related{Pos: prev.Pos, Msg: "previous value"}
+			continue
+		}
+		values[v.String()] = en
+		t.Values = append(t.Values, &Value{Name: en.Name, Pos: en.Pos, Doc: en.Doc, Value: v})
+	}
+}

@@ -1,0 +1,181 @@
+package dsl
+
+import (
+	"math/big"
+	"strings"
+)
+
+// Constant expressions are evaluated exactly with math/big; a result must
+// lie in [-2^63, 2^64-1] so that it fits some 64-bit integer.
+var (
+	minInt = new(big.Int).Lsh(big.NewInt(-1), 63)                                  // -2^63
+	maxInt = new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 64), big.NewInt(1)) // 2^64-1
+)
+
+// evalExpr computes e. It reports problems to c.errs and returns nil when
+// the value cannot be had; lookup resolves constant names.
+func (c *checker) evalExpr(e *Expr) *big.Int {
+	v := c.evalXor(e.Left)
+	for _, t := range e.Right {
+		v = c.binary(t.Pos, "|", v, c.evalXor(t.Right))
+	}
+	return v
+}
+
+func (c *checker) evalXor(e *XorExpr) *big.Int {
+	v := c.evalAnd(e.Left)
+	for _, t := range e.Right {
+		v = c.binary(t.Pos, "^", v, c.evalAnd(t.Right))
+	}
+	return v
+}
+
+func (c *checker) evalAnd(e *AndExpr) *big.Int {
+	v := c.evalShift(e.Left)
+	for _, t := range e.Right {
+		v = c.binary(t.Pos, "&", v, c.evalShift(t.Right))
+	}
+	return v
+}
+
+func (c *checker) evalShift(e *ShiftExpr) *big.Int {
+	v := c.evalAdd(e.Left)
+	for _, t := range e.Right {
+		v = c.binary(t.Pos, t.Op, v, c.evalAdd(t.Right))
+	}
+	return v
+}
+
+func (c *checker) evalAdd(e *AddExpr) *big.Int {
+	v := c.evalMul(e.Left)
+	for _, t := range e.Right {
+		v = c.binary(t.Pos, t.Op, v, c.evalMul(t.Right))
+	}
+	return v
+}
+
+func (c *checker) evalMul(e *MulExpr) *big.Int {
+	v := c.evalUnary(e.Left)
+	for _, t := range e.Right {
+		v = c.binary(t.Pos, t.Op, v, c.evalUnary(t.Right))
+	}
+	return v
+}
+
+func (c *checker) evalUnary(e *Unary) *big.Int {
+	if e.Primary != nil {
+		return c.evalPrimary(e.Primary)
+	}
+	v := c.evalUnary(e.Operand)
+	if v == nil {
+		return nil
+	}
+	r := new(big.Int)
+	if e.Op == "-" {
+		r.Neg(v)
+	} else {
+		r.Not(v)
+	}
+	return c.inRange(e.Pos, r)
+}
+
+func (c *checker) evalPrimary(e *Primary) *big.Int {
+	switch {
+	case e.Paren != nil:
+		return c.evalExpr(e.Paren)
+	case e.Name != "":
+		return c.constValue(e.Pos, e.Name)
+	}
+	v, ok := parseInt(e.Number)
+	if !ok {
+		c.errs.add(e.Pos, "invalid integer literal %s", e.Number)
+		return nil
+	}
+	return c.inRange(e.Pos, v)
+}
+
+// parseInt reads a literal as the lexer accepts it: decimal, 0x, 0b, 0o,
+// with _ separators between digits.
+func parseInt(s string) (*big.Int, bool) {
+	if strings.HasPrefix(s, "_") || strings.HasSuffix(s, "_") || strings.Contains(s, "__") {
+		return nil, false
+	}
+	base := 10
+	digits := s
+	if len(s) > 2 && s[0] == '0' {
+		switch s[1] {
+		case 'x', 'X':
+			base, digits = 16, s[2:]
+		case 'b', 'B':
+			base, digits = 2, s[2:]
+		case 'o', 'O':
+			base, digits = 8, s[2:]
+		}
+	}
+	digits = strings.TrimPrefix(digits, "_")
+	v, ok := new(big.Int).SetString(strings.ReplaceAll(digits, "_", ""), base)
+	return v, ok && digits != ""
+}
+
+func (c *checker) binary(pos Pos, op string, a, b *big.Int) *big.Int {
+	if a == nil || b == nil {
+		return nil
+	}
+	r := new(big.Int)
+	switch op {
+	case "|":
+		r.Or(a, b)
+	case "^":
+		r.Xor(a, b)
+	case "&":
+		r.And(a, b)
+	case "+":
+		r.Add(a, b)
+	case "-":
+		r.Sub(a, b)
+	case "*":
+		r.Mul(a, b)
+	case "/", "%":
+		if b.Sign() == 0 {
+			c.errs.add(pos, "division by zero")
+			return nil
+		}
+		if op == "/" {
+			r.Quo(a, b) // truncates toward zero, as C does
+		} else {
+			r.Rem(a, b)
+		}
+	case "<<", ">>":
+		if b.Sign() < 0 || b.Cmp(big.NewInt(64)) >= 0 {
+			c.errs.add(pos, "shift count %s out of range [0, 63]", b)
+			return nil
+		}
+		if op == "<<" {
+			r.Lsh(a, uint(b.Uint64()))
+		} else {
+			r.Rsh(a, uint(b.Uint64()))
+		}
+	}
+	return c.inRange(pos, r)
+}
+
+func (c *checker) inRange(pos Pos, v *big.Int) *big.Int {
+	if v.Cmp(minInt) < 0 || v.Cmp(maxInt) > 0 {
+		c.errs.add(pos, "constant %s overflows 64 bits", v)
+		return nil
+	}
+	return v
+}
+
+// fitsInt reports whether v is representable in t.
+func fitsInt(v *big.Int, t IntType) bool {
+	var lo, hi *big.Int
+	if t.Signed {
+		lo = new(big.Int).Lsh(big.NewInt(-1), uint(t.Bits-1))
+		hi = new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), uint(t.Bits-1)), big.NewInt(1))
+	} else {
+		lo = new(big.Int)
+		hi = new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), uint(t.Bits)), big.NewInt(1))
+	}
+	return v.Cmp(lo) >= 0 && v.Cmp(hi) <= 0
+}

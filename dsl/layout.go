@@ -1,0 +1,358 @@
+package dsl
+
+// The C layout rules, as GCC applies them on x86-64 and arm64: a field
+// sits at the next multiple of its alignment; a struct is aligned to its
+// most aligned field and padded to a multiple of that; a union is as large
+// as its largest member, rounded the same way; packed makes every field's
+// alignment 1; aligned(N) raises a field's alignment to N.
+
+func alignUp(n, a int) int {
+	if a <= 1 {
+		return n
+	}
+	return (n + a - 1) / a * a
+}
+
+// scope is what a type at a field position may refer to: the earlier
+// fields of the same struct (for sized forms and selectors) and the names
+// of all its fields (to tell "later field" from "undefined").
+type scope struct {
+	owner   string            // the struct's name, for messages
+	earlier map[string]*Field // fields declared so far
+	all     map[string]bool   // every field name of the struct
+	field   bool              // at a field: pad and selectors allowed
+	variant bool              // at a switch variant: inline structs allowed
+}
+
+// structType lays out the fields of a named or inline struct.
+func (c *checker) structType(t *Type, doc []string, packed bool, decls []*FieldDecl) {
+	t.Kind, t.Doc, t.Packed = KindStruct, doc, packed
+	sc := newScope(t.Name, decls)
+	off, align, dynamic := 0, 1, false
+	for i, fd := range decls {
+		f := c.field(t, fd, sc)
+		if f == nil {
+			continue
+		}
+		if f.Type.Variable {
+			t.Variable = true
+			if f.Type.LenField == nil && i != len(decls)-1 {
+				c.errs.add(fd.Pos, "field %s has a variable size (%s): it must be the last field or sized by an earlier field", fd.Name, f.Type)
+			}
+		}
+		off = alignUp(off, f.Align)
+		f.Offset, f.Dynamic = off, dynamic
+		off += f.Size
+		align = max(align, f.Align)
+		if f.Type.Variable {
+			dynamic = true
+		}
+		t.Fields = append(t.Fields, f)
+	}
+	t.Align = align
+	t.Size = alignUp(off, align)
+}
+
+func newScope(owner string, decls []*FieldDecl) *scope {
+	sc := &scope{owner: owner, earlier: map[string]*Field{}, all: map[string]bool{}, field: true}
+	for _, fd := range decls {
+		sc.all[fd.Name] = true
+	}
+	return sc
+}
+
+// field checks one field declaration and returns it laid out except for
+// its offset; nil when it is a duplicate or its type is broken.
+func (c *checker) field(owner *Type, fd *FieldDecl, sc *scope) *Field {
+	if prev, dup := sc.earlier[fd.Name]; dup {
+		c.errs.add(fd.Pos, "duplicate field %s", fd.Name).Related = &Related{Pos: prev.Pos, Msg: "previous declaration"}
+		return nil
+	}
+	f := &Field{Name: fd.Name, Pos: fd.Pos, Doc: fd.Doc}
+	t := c.typeExpr(fd.Type, sc)
+	sc.earlier[fd.Name] = f // later fields may refer to it, even if broken
+	if t == nil {
+		return nil
+	}
+	f.Type, f.Size, f.Align = t, t.Size, t.Align
+	if owner.Packed {
+		f.Align = 1
+	}
+	if fd.Align != nil {
+		if n, ok := c.smallInt(fd.Align, "alignment", 1); ok {
+			if n&(n-1) != 0 {
+				c.errs.add(fd.Align.Pos, "alignment %d is not a power of two", n)
+			}
+			f.AlignAttr = n
+			f.Align = max(f.Align, n)
+		}
+	}
+	if t.Kind == KindSwitch {
+		f.Selector = c.selector(fd, t, sc)
+	}
+	if t.LenField != nil {
+		t.LenField.LengthOf = append(t.LenField.LengthOf, f)
+	}
+	return f
+}
+
+// selector finds the earlier field that picks the variant of a switch
+// union field.
+func (c *checker) selector(fd *FieldDecl, t *Type, sc *scope) *Field {
+	ref := fd.Type.Ref
+	if ref == nil || ref.Selector == nil {
+		c.errs.add(fd.Type.Pos, "field %s: switch union %s needs a selector field: write %s(field)", fd.Name, t.Name, t.Name)
+		return nil
+	}
+	name := ref.Selector.Name
+	sel, ok := sc.earlier[name]
+	switch {
+	case !ok && sc.all[name]:
+		c.errs.add(ref.Selector.Pos, "selector %s is not an earlier field of %s", name, sc.owner)
+		return nil
+	case !ok:
+		c.errs.add(ref.Selector.Pos, "selector %s is not a field of %s", name, sc.owner)
+		return nil
+	case sel.Type == nil:
+		return nil
+	case sel.Type != t.Selector:
+		c.errs.add(ref.Selector.Pos, "selector %s has type %s, but %s switches on %s", name, sel.Type, t.Name, t.Selector)
+		return nil
+	}
+	return sel
+}
+
+// union lays out a plain union or a switch union.
+func (c *checker) union(t *Type, d *UnionDecl) {
+	t.Doc, t.Packed = d.Doc, d.Packed
+	if d.Selector == nil {
+		c.plainUnion(t, d.Fields)
+		return
+	}
+	t.Kind = KindSwitch
+	if d.Selector.Selector != nil {
+		c.errs.add(d.Selector.Selector.Pos, "unexpected selector after the switch type")
+	}
+	sel := c.named(d.Selector.Pos, d.Selector.Name)
+	if sel != nil && sel.Kind != KindEnum && sel.Kind != KindFlags {
+		c.errs.add(d.Selector.Pos, "union %s switches on %s, which is not an enum or flags type", d.Name, sel)
+		sel = nil
+	}
+	t.Selector = sel
+	size, align := 0, 1
+	seen := map[string]*VariantDecl{}
+	for _, vd := range d.Variants {
+		key := vd.Case
+		if vd.Default {
+			key = "default"
+		}
+		if prev, dup := seen[key]; dup {
+			c.errs.add(vd.Pos, "duplicate case %s in union %s", key, d.Name).Related = &Related{Pos: prev.Pos, Msg: "previous case"}
+			continue
+		}
+		seen[key] = vd
+		v := &Variant{Pos: vd.Pos, Doc: vd.Doc}
+		if !vd.Default && sel != nil {
+			if v.Case = valueNamed(sel, vd.Case); v.Case == nil {
+				c.errs.add(vd.Pos, "%s is not a value of %s", vd.Case, sel.Name)
+			}
+		}
+		v.Type = c.typeExpr(vd.Type, &scope{owner: d.Name, variant: true})
+		if v.Type == nil {
+			continue
+		}
+		size, align = max(size, v.Type.Size), max(align, v.Type.Align)
+		t.Variable = t.Variable || v.Type.Variable
+		if vd.Default {
+			t.Default = v
+		} else {
+			t.Variants = append(t.Variants, v)
+		}
+	}
+	if t.Packed {
+		align = 1
+	}
+	t.Size, t.Align = alignUp(size, align), align
+}
+
+func valueNamed(t *Type, name string) *Value {
+	for _, v := range t.Values {
+		if v.Name == name {
+			return v
+		}
+	}
+	return nil
+}
+
+func (c *checker) plainUnion(t *Type, decls []*FieldDecl) {
+	t.Kind = KindUnion
+	sc := newScope(t.Name, decls)
+	size, align := 0, 1
+	for _, fd := range decls {
+		f := c.field(t, fd, sc)
+		if f == nil {
+			continue
+		}
+		switch {
+		case f.Type.Variable:
+			c.errs.add(fd.Pos, "union member %s has a variable size (%s): union members must have a fixed size", fd.Name, f.Type)
+		case f.Type.Kind == KindSwitch:
+			c.errs.add(fd.Pos, "union member %s: a switch union cannot be a member of a plain union", fd.Name)
+		}
+		size, align = max(size, f.Size), max(align, f.Align)
+		t.Fields = append(t.Fields, f)
+	}
+	t.Size, t.Align = alignUp(size, align), align
+}
+
+// typeExpr resolves a type as written at a field, variant, element or
+// message position.
+func (c *checker) typeExpr(te *TypeExpr, sc *scope) *Type {
+	switch {
+	case te.Array != nil:
+		return c.arrayType(te, sc)
+	case te.CString != nil:
+		n, ok := c.smallInt(te.CString, "cstring length", 1)
+		if !ok {
+			return nil
+		}
+		return &Type{Kind: KindCString, Pos: te.Pos, Len: n, Size: n, Align: 1}
+	case te.Bytes != nil:
+		return c.sizedText(te, KindBytes, te.Bytes, sc)
+	case te.String != nil:
+		return c.sizedText(te, KindString, te.String, sc)
+	case te.Pad != nil:
+		n, ok := c.smallInt(te.Pad, "pad length", 1)
+		if !ok {
+			return nil
+		}
+		if !sc.field {
+			c.errs.add(te.Pos, "pad is only allowed as the type of a struct field")
+			return nil
+		}
+		return &Type{Kind: KindPad, Pos: te.Pos, Len: n, Size: n, Align: 1}
+	case te.Struct != nil:
+		if !sc.variant {
+			c.errs.add(te.Pos, "an inline struct is only allowed as a switch union variant: declare struct NAME { … } and use its name")
+			return nil
+		}
+		t := &Type{Pos: te.Pos}
+		c.structType(t, nil, te.Struct.Packed, te.Struct.Fields)
+		return t
+	}
+	t := c.named(te.Ref.Pos, te.Ref.Name)
+	if t == nil {
+		return nil
+	}
+	if te.Ref.Selector != nil && t.Kind != KindSwitch {
+		c.errs.add(te.Ref.Selector.Pos, "%s is not a switch union: it takes no selector", te.Ref.Name)
+	}
+	if t.Kind == KindSwitch && !sc.field {
+		c.errs.add(te.Pos, "switch union %s can only be the type of a struct field, after the field that selects its variant", t.Name)
+		return nil
+	}
+	return t
+}
+
+// arrayType handles [N]T, [f]T and []T.
+func (c *checker) arrayType(te *TypeExpr, sc *scope) *Type {
+	a := te.Array
+	elem := c.typeExpr(a.Elem, &scope{owner: sc.owner})
+	if elem == nil {
+		return nil
+	}
+	t := &Type{Pos: te.Pos, Elem: elem, Align: elem.Align}
+	if a.Len == nil {
+		t.Kind, t.Variable = KindSlice, true
+		return t
+	}
+	if lf, ok := c.lengthField(a.Len, sc); ok {
+		if lf == nil {
+			return nil
+		}
+		t.Kind, t.Variable, t.LenField = KindSlice, true, lf
+		return t
+	}
+	n, ok := c.smallInt(a.Len, "array length", 1)
+	if !ok {
+		return nil
+	}
+	if elem.Variable {
+		c.errs.add(a.Elem.Pos, "array element %s has a variable size: use []T or [field]T", elem)
+		return nil
+	}
+	t.Kind, t.Len, t.Size = KindArray, n, n*elem.Size
+	if t.Size > MaxMsgSize {
+		c.errs.add(te.Pos, "array of %d bytes exceeds the connector message limit %d", t.Size, MaxMsgSize)
+		return nil
+	}
+	return t
+}
+
+// sizedText handles bytes, bytes[N], bytes[f], string and string[f].
+func (c *checker) sizedText(te *TypeExpr, kind Kind, st *SizedType, sc *scope) *Type {
+	t := &Type{Kind: kind, Pos: te.Pos, Align: 1, Variable: true}
+	if st.Len == nil {
+		return t
+	}
+	if lf, ok := c.lengthField(st.Len, sc); ok {
+		if lf == nil {
+			return nil
+		}
+		t.LenField = lf
+		return t
+	}
+	if kind == KindString {
+		c.errs.add(st.Len.Pos, "string[N] needs a length field; write cstring[N] for fixed-size text")
+		return nil
+	}
+	n, ok := c.smallInt(st.Len, "bytes length", 1)
+	if !ok {
+		return nil
+	}
+	t.Variable, t.Len, t.Size = false, n, n
+	return t
+}
+
+// lengthField decides whether a length expression names a field. ok is
+// true when it does (f is nil when that field cannot size anything, after
+// an error); false when the expression is a constant.
+func (c *checker) lengthField(e *Expr, sc *scope) (f *Field, ok bool) {
+	name, pos, single := singleName(e)
+	if !single || !sc.all[name] {
+		return nil, false
+	}
+	if _, isConst := c.consts[name]; isConst {
+		c.errs.add(pos, "%s is both a field of %s and a constant: rename one", name, sc.owner)
+		return nil, true
+	}
+	lf, earlier := sc.earlier[name]
+	switch {
+	case !sc.field:
+		c.errs.add(pos, "length field %s can only size a field of %s itself", name, sc.owner)
+		return nil, true
+	case !earlier:
+		c.errs.add(pos, "length field %s is not an earlier field of %s", name, sc.owner)
+		return nil, true
+	case lf.Type == nil:
+		return nil, true
+	case lf.Type.Kind != KindInt:
+		c.errs.add(pos, "length field %s has type %s: it must be an integer type", name, lf.Type)
+		return nil, true
+	}
+	return lf, true
+}
+
+// singleName reports whether e is just an identifier.
+func singleName(e *Expr) (string, Pos, bool) {
+	if len(e.Right) > 0 || len(e.Left.Right) > 0 || len(e.Left.Left.Right) > 0 ||
+		len(e.Left.Left.Left.Right) > 0 || len(e.Left.Left.Left.Left.Right) > 0 ||
+		len(e.Left.Left.Left.Left.Left.Right) > 0 {
+		return "", Pos{}, false
+	}
+	u := e.Left.Left.Left.Left.Left.Left
+	if u.Primary == nil || u.Primary.Name == "" {
+		return "", Pos{}, false
+	}
+	return u.Primary.Name, u.Primary.Pos, true
+}

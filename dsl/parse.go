@@ -1,0 +1,158 @@
+package dsl
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// cnLexer splits a .cn file into tokens. Comments are dropped by the
+// parser; doc comments are collected separately by collectDocs.
+var cnLexer = lexer.MustSimple([]lexer.SimpleRule{
+	{Name: "DocComment", Pattern: `///[^\n]*`},
+	{Name: "Comment", Pattern: `//[^\n]*`},
+	{Name: "Int", Pattern: `0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|[0-9][0-9_]*`},
+	{Name: "Ident", Pattern: `[a-zA-Z_][a-zA-Z0-9_]*`},
+	{Name: "Arrow", Pattern: `=>|->`},
+	{Name: "Shift", Pattern: `<<|>>`},
+	{Name: "Punct", Pattern: `[{}()\[\]:=+\-*/%|&^~,]`},
+	{Name: "Whitespace", Pattern: `[ \t\r\n]+`},
+})
+
+var cnParser = participle.MustBuild[File](
+	participle.Lexer(cnLexer),
+	participle.Elide("Whitespace", "Comment", "DocComment"),
+	participle.UseLookahead(4),
+)
+
+// Parse reads the syntax of one .cn file. It never panics; a syntax error
+// comes back as an ErrorList with the position of the offending token.
+func Parse(filename string, src []byte) (f *File, err error) {
+	defer func() {
+		// participle is not expected to panic, but a schema linter in CI
+		// must never crash on input: turn a surprise into an error.
+		if r := recover(); r != nil {
+			f = nil
+			err = ErrorList{{Pos: Pos{Filename: filename, Line: 1, Column: 1},
+				Msg: "internal parser error: " + toString(r)}}
+		}
+	}()
+	f, err = cnParser.ParseBytes(filename, src)
+	if err != nil {
+		return nil, syntaxError(filename, err)
+	}
+	docs, err := collectDocs(filename, src)
+	if err != nil {
+		return nil, syntaxError(filename, err)
+	}
+	attachDocs(reflect.ValueOf(f), docs, map[int]bool{})
+	return f, nil
+}
+
+func syntaxError(filename string, err error) error {
+	var perr participle.Error
+	if errors.As(err, &perr) {
+		pos := perr.Position()
+		if pos.Filename == "" {
+			pos.Filename = filename
+		}
+		return ErrorList{{Pos: pos, Msg: "syntax error: " + tidyMessage(perr.Message())}}
+	}
+	return ErrorList{{Pos: Pos{Filename: filename, Line: 1, Column: 1}, Msg: err.Error()}}
+}
+
+// tidyMessage rewrites participle's wording into the user's terms.
+func tidyMessage(m string) string {
+	m = strings.ReplaceAll(m, `"<EOF>"`, "end of file")
+	m = strings.ReplaceAll(m, "invalid input text", "unexpected character")
+	return m
+}
+
+func toString(r any) string {
+	if e, ok := r.(error); ok {
+		return e.Error()
+	}
+	if s, ok := r.(string); ok {
+		return s
+	}
+	return "unknown"
+}
+
+// collectDocs maps each line holding a /// comment to its text, with the
+// marker and one following space removed.
+func collectDocs(filename string, src []byte) (map[int]string, error) {
+	lex, err := cnLexer.LexString(filename, string(src))
+	if err != nil {
+		return nil, err
+	}
+	docType := cnLexer.Symbols()["DocComment"]
+	docs := map[int]string{}
+	for {
+		tok, err := lex.Next()
+		if err != nil {
+			return nil, err
+		}
+		if tok.EOF() {
+			return docs, nil
+		}
+		if tok.Type == docType {
+			text := strings.TrimPrefix(tok.Value, "///")
+			text = strings.TrimPrefix(text, " ")
+			docs[tok.Pos.Line] = strings.TrimRight(text, " \t\r")
+		}
+	}
+}
+
+var posType = reflect.TypeFor[lexer.Position]()
+
+// attachDocs walks the tree and gives every node with a Doc field the
+// block of /// lines that ends on the line just above the node.
+//
+// Only the first node on a line takes the block: in `a u8  b u8` the doc
+// belongs to a.
+func attachDocs(v reflect.Value, docs map[int]string, taken map[int]bool) {
+	if len(docs) == 0 {
+		return
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			attachDocs(v.Elem(), docs, taken)
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			attachDocs(v.Index(i), docs, taken)
+		}
+	case reflect.Struct:
+		if doc, pos := v.FieldByName("Doc"), v.FieldByName("Pos"); doc.IsValid() && pos.IsValid() && pos.Type() == posType {
+			if line := pos.Interface().(lexer.Position).Line; !taken[line] {
+				taken[line] = true
+				doc.Set(reflect.ValueOf(docAbove(docs, line)))
+			}
+		}
+		for i := range v.NumField() {
+			attachDocs(v.Field(i), docs, taken)
+		}
+	}
+}
+
+func docAbove(docs map[int]string, line int) []string {
+	first := line
+	for {
+		if _, ok := docs[first-1]; !ok {
+			break
+		}
+		first--
+	}
+	if first == line {
+		return nil
+	}
+	out := make([]string, 0, line-first)
+	for l := first; l < line; l++ {
+		out = append(out, docs[l])
+	}
+	return out
+}

@@ -1,0 +1,276 @@
+package dsl
+
+import "github.com/alecthomas/participle/v2/lexer"
+
+// The syntax tree of a .cn file, as participle fills it. It carries syntax
+// only: nothing is resolved here, and the checker never mutates it. Every
+// node records where it starts.
+//
+// Doc comments (///) are not part of the grammar: Parse attaches the block
+// of /// lines directly above a node to its Doc field afterwards.
+
+// File is a whole .cn file.
+type File struct {
+	Pos     lexer.Position
+	Package *PackageClause `parser:"@@"`
+	Decls   []*Decl        `parser:"@@*"`
+}
+
+// PackageClause is `package name`.
+type PackageClause struct {
+	Pos  lexer.Position
+	Doc  []string
+	Name string `parser:"'package' @Ident"`
+}
+
+// Decl is one top-level declaration.
+type Decl struct {
+	Pos    lexer.Position
+	Const  *ConstDecl  `parser:"  @@"`
+	Enum   *EnumDecl   `parser:"| @@"`
+	Struct *StructDecl `parser:"| @@"`
+	Union  *UnionDecl  `parser:"| @@"`
+	Family *FamilyDecl `parser:"| @@"`
+}
+
+// ConstDecl is `const NAME = expr`.
+type ConstDecl struct {
+	Pos   lexer.Position
+	Doc   []string
+	Name  string `parser:"'const' @Ident '='"`
+	Value *Expr  `parser:"@@"`
+}
+
+// EnumDecl is `enum name : u32 { … }` or `flags name : u32 { … }`.
+type EnumDecl struct {
+	Pos     lexer.Position
+	Doc     []string
+	Keyword string       `parser:"@('enum' | 'flags')"`
+	Name    string       `parser:"@Ident"`
+	Base    *TypeRef     `parser:"':' @@"`
+	Entries []*EnumEntry `parser:"'{' @@* '}'"`
+}
+
+// EnumEntry is `name = expr`.
+type EnumEntry struct {
+	Pos   lexer.Position
+	Doc   []string
+	Name  string `parser:"@Ident '='"`
+	Value *Expr  `parser:"@@"`
+}
+
+// StructDecl is `struct name [packed] [size N] { fields }`.
+type StructDecl struct {
+	Pos    lexer.Position
+	Doc    []string
+	Name   string       `parser:"'struct' @Ident"`
+	Packed bool         `parser:"@'packed'?"`
+	Size   *Expr        `parser:"('size' @@)?"`
+	Fields []*FieldDecl `parser:"'{' @@* '}'"`
+}
+
+// UnionDecl is a plain union `union name [packed] [size N] { fields }` or a
+// switch union `union name switch sel { variants }`.
+type UnionDecl struct {
+	Pos      lexer.Position
+	Doc      []string
+	Name     string         `parser:"'union' @Ident"`
+	Packed   bool           `parser:"@'packed'?"`
+	Size     *Expr          `parser:"('size' @@)?"`
+	Selector *TypeRef       `parser:"( 'switch' @@"`
+	Variants []*VariantDecl `parser:"  '{' @@* '}'"`
+	Fields   []*FieldDecl   `parser:"| '{' @@* '}' )"`
+}
+
+// VariantDecl is `case => type` or `default => type` in a switch union.
+type VariantDecl struct {
+	Pos     lexer.Position
+	Doc     []string
+	Default bool      `parser:"( @'default'"`
+	Case    string    `parser:"| @Ident ) '=>'"`
+	Type    *TypeExpr `parser:"@@"`
+}
+
+// FieldDecl is `name type [align(N)]`.
+type FieldDecl struct {
+	Pos   lexer.Position
+	Doc   []string
+	Name  string    `parser:"@Ident"`
+	Type  *TypeExpr `parser:"@@"`
+	Align *Expr     `parser:"('align' '(' @@ ')')?"`
+}
+
+// TypeExpr is a type as written at a use.
+type TypeExpr struct {
+	Pos     lexer.Position
+	Array   *ArrayType   `parser:"  @@"`
+	CString *Expr        `parser:"| 'cstring' '[' @@ ']'"`
+	Bytes   *SizedType   `parser:"| 'bytes' @@"`
+	String  *SizedType   `parser:"| 'string' @@"`
+	Pad     *Expr        `parser:"| 'pad' @@"`
+	Struct  *InlineStruct `parser:"| @@"`
+	Ref     *TypeRef     `parser:"| @@"`
+}
+
+// ArrayType is `[N]T`, `[f]T` or `[]T`.
+type ArrayType struct {
+	Pos  lexer.Position
+	Len  *Expr     `parser:"'[' @@? ']'"`
+	Elem *TypeExpr `parser:"@@"`
+}
+
+// SizedType is the optional `[N]` or `[f]` after bytes and string.
+type SizedType struct {
+	Pos lexer.Position
+	Len *Expr `parser:"('[' @@ ']')?"`
+}
+
+// InlineStruct is `struct [packed] { fields }` written as a switch variant.
+type InlineStruct struct {
+	Pos    lexer.Position
+	Packed bool         `parser:"'struct' @'packed'?"`
+	Fields []*FieldDecl `parser:"'{' @@* '}'"`
+}
+
+// TypeRef names a type, with an optional selector: `event_data(what)`.
+type TypeRef struct {
+	Pos      lexer.Position
+	Name     string `parser:"@Ident"`
+	Selector *Ident `parser:"('(' @@ ')')?"`
+}
+
+// Ident is a name with its position.
+type Ident struct {
+	Pos  lexer.Position
+	Name string `parser:"@Ident"`
+}
+
+// FamilyDecl is `family name idx N { items }`.
+type FamilyDecl struct {
+	Pos   lexer.Position
+	Doc   []string
+	Name  string        `parser:"'family' @Ident"`
+	Idx   *Expr         `parser:"'idx' @@"`
+	Items []*FamilyItem `parser:"'{' @@* '}'"`
+}
+
+// FamilyItem is one line of a family body.
+type FamilyItem struct {
+	Pos     lexer.Position
+	Groups  []*Expr      `parser:"  'group' @@ (',' @@)*"`
+	Sender  *Ident       `parser:"| 'sender' @@"`
+	Message *MessageDecl `parser:"| @@"`
+}
+
+// MessageDecl is `send|event NAME val N TYPE` or
+// `call NAME val N TYPE -> TYPE`.
+type MessageDecl struct {
+	Pos   lexer.Position
+	Doc   []string
+	Kind  string    `parser:"@('send' | 'event' | 'call')"`
+	Name  string    `parser:"@Ident"`
+	Val   *Expr     `parser:"'val' @@"`
+	Type  *TypeExpr `parser:"@@"`
+	Reply *TypeExpr `parser:"('->' @@)?"`
+}
+
+// Expr is an integer constant expression with C precedence:
+// | below ^ below & below << >> below + - below * / %, then unary -.
+type Expr struct {
+	Pos   lexer.Position
+	Left  *XorExpr  `parser:"@@"`
+	Right []*OrTail `parser:"@@*"`
+}
+
+// OrTail is `| operand`.
+type OrTail struct {
+	Pos   lexer.Position
+	Op    string   `parser:"@'|'"`
+	Right *XorExpr `parser:"@@"`
+}
+
+// XorExpr is operands joined by ^.
+type XorExpr struct {
+	Pos   lexer.Position
+	Left  *AndExpr   `parser:"@@"`
+	Right []*XorTail `parser:"@@*"`
+}
+
+// XorTail is `^ operand`.
+type XorTail struct {
+	Pos   lexer.Position
+	Op    string   `parser:"@'^'"`
+	Right *AndExpr `parser:"@@"`
+}
+
+// AndExpr is operands joined by &.
+type AndExpr struct {
+	Pos   lexer.Position
+	Left  *ShiftExpr `parser:"@@"`
+	Right []*AndTail `parser:"@@*"`
+}
+
+// AndTail is `& operand`.
+type AndTail struct {
+	Pos   lexer.Position
+	Op    string     `parser:"@'&'"`
+	Right *ShiftExpr `parser:"@@"`
+}
+
+// ShiftExpr is operands joined by << and >>.
+type ShiftExpr struct {
+	Pos   lexer.Position
+	Left  *AddExpr     `parser:"@@"`
+	Right []*ShiftTail `parser:"@@*"`
+}
+
+// ShiftTail is `<< operand` or `>> operand`.
+type ShiftTail struct {
+	Pos   lexer.Position
+	Op    string   `parser:"@Shift"`
+	Right *AddExpr `parser:"@@"`
+}
+
+// AddExpr is operands joined by + and -.
+type AddExpr struct {
+	Pos   lexer.Position
+	Left  *MulExpr   `parser:"@@"`
+	Right []*AddTail `parser:"@@*"`
+}
+
+// AddTail is `+ operand` or `- operand`.
+type AddTail struct {
+	Pos   lexer.Position
+	Op    string   `parser:"@('+' | '-')"`
+	Right *MulExpr `parser:"@@"`
+}
+
+// MulExpr is operands joined by *, / and %.
+type MulExpr struct {
+	Pos   lexer.Position
+	Left  *Unary     `parser:"@@"`
+	Right []*MulTail `parser:"@@*"`
+}
+
+// MulTail is `* operand`, `/ operand` or `% operand`.
+type MulTail struct {
+	Pos   lexer.Position
+	Op    string `parser:"@('*' | '/' | '%')"`
+	Right *Unary `parser:"@@"`
+}
+
+// Unary is `-x`, `~x` or a primary.
+type Unary struct {
+	Pos     lexer.Position
+	Op      string   `parser:"(@('-' | '~')"`
+	Operand *Unary   `parser:" @@)"`
+	Primary *Primary `parser:"| @@"`
+}
+
+// Primary is a number, a constant name or a parenthesised expression.
+type Primary struct {
+	Pos    lexer.Position
+	Number string `parser:"  @Int"`
+	Name   string `parser:"| @Ident"`
+	Paren  *Expr  `parser:"| '(' @@ ')'"`
+}
