@@ -8,7 +8,7 @@ import (
 // Constant expressions are evaluated exactly with math/big; a result must
 // lie in [-2^63, 2^64-1] so that it fits some 64-bit integer.
 var (
-	minInt = new(big.Int).Lsh(big.NewInt(-1), 63)                                  // -2^63
+	minInt = new(big.Int).Lsh(big.NewInt(-1), 63)                                 // -2^63
 	maxInt = new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 64), big.NewInt(1)) // 2^64-1
 )
 

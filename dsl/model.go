@@ -128,7 +128,7 @@ type Type struct {
 	DeclaredSize int // `size N`; 0 when absent
 
 	// KindSwitch.
-	Selector *Type     // the enum or flags type whose value picks a variant
+	Selector *Type      // the enum or flags type whose value picks a variant
 	Variants []*Variant // in declaration order; Default is not among them
 	Default  *Variant   // `default =>`, or nil
 

@@ -103,13 +103,13 @@ type FieldDecl struct {
 // TypeExpr is a type as written at a use.
 type TypeExpr struct {
 	Pos     lexer.Position
-	Array   *ArrayType   `parser:"  @@"`
-	CString *Expr        `parser:"| 'cstring' '[' @@ ']'"`
-	Bytes   *SizedType   `parser:"| 'bytes' @@"`
-	String  *SizedType   `parser:"| 'string' @@"`
-	Pad     *Expr        `parser:"| 'pad' @@"`
+	Array   *ArrayType    `parser:"  @@"`
+	CString *Expr         `parser:"| 'cstring' '[' @@ ']'"`
+	Bytes   *SizedType    `parser:"| 'bytes' @@"`
+	String  *SizedType    `parser:"| 'string' @@"`
+	Pad     *Expr         `parser:"| 'pad' @@"`
 	Struct  *InlineStruct `parser:"| @@"`
-	Ref     *TypeRef     `parser:"| @@"`
+	Ref     *TypeRef      `parser:"| @@"`
 }
 
 // ArrayType is `[N]T`, `[f]T` or `[]T`.
