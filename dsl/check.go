@@ -73,6 +73,12 @@ func (c *checker) check(f *File) *Schema {
 	s := &Schema{File: c.file}
 	if f.Package != nil {
 		s.Package, s.Doc = f.Package.Name, f.Package.Doc
+	} else {
+		pos := f.Pos
+		if len(f.Decls) > 0 {
+			pos = f.Decls[0].Pos
+		}
+		c.errs.add(pos, "missing package clause: a .cn file starts with package NAME")
 	}
 	var order []string
 	for _, d := range f.Decls {

@@ -44,6 +44,7 @@ func Parse(filename string, src []byte) (f *File, err error) {
 	if err != nil {
 		return nil, syntaxError(filename, err)
 	}
+	f.Pos.Filename, f.Pos.Line, f.Pos.Column = filename, max(f.Pos.Line, 1), max(f.Pos.Column, 1)
 	docs, err := collectDocs(filename, src)
 	if err != nil {
 		return nil, syntaxError(filename, err)
@@ -66,7 +67,7 @@ func syntaxError(filename string, err error) error {
 
 // tidyMessage rewrites participle's wording into the user's terms.
 func tidyMessage(m string) string {
-	m = strings.ReplaceAll(m, `"<EOF>"`, "end of file")
+	m = strings.ReplaceAll(m, `unexpected token "<EOF>"`, "unexpected end of file")
 	m = strings.ReplaceAll(m, "invalid input text", "unexpected character")
 	return m
 }

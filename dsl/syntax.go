@@ -12,7 +12,7 @@ import "github.com/alecthomas/participle/v2/lexer"
 // File is a whole .cn file.
 type File struct {
 	Pos     lexer.Position
-	Package *PackageClause `parser:"@@"`
+	Package *PackageClause `parser:"@@?"`
 	Decls   []*Decl        `parser:"@@*"`
 }
 

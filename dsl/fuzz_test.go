@@ -1,0 +1,40 @@
+package dsl
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzParse feeds arbitrary text to the parser and checker: they must never
+// panic, and every error must carry a position in the file.
+func FuzzParse(f *testing.F) {
+	seeds, _ := filepath.Glob("../golden/*/*.cn")
+	more, _ := filepath.Glob("../golden/errors/*.cn")
+	ex, _ := filepath.Glob("../examples/*/*.cn")
+	for _, p := range append(append(seeds, more...), ex...) {
+		if src, err := os.ReadFile(p); err == nil {
+			f.Add(src)
+		}
+	}
+	f.Add([]byte("package p\nstruct s { a [n]u8 n u8 }"))
+	f.Add([]byte("package p\nconst A = (1 << 3) | ~0 & -5 % 3 ^ 2 / 1"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		s, err := Load("fuzz.cn", src)
+		if err == nil {
+			if s == nil {
+				t.Fatal("nil schema without an error")
+			}
+			return
+		}
+		list, ok := err.(ErrorList)
+		if !ok || len(list) == 0 {
+			t.Fatalf("error %v (%T) is not a non-empty ErrorList", err, err)
+		}
+		for _, e := range list {
+			if e.Pos.Filename != "fuzz.cn" || e.Pos.Line < 1 {
+				t.Fatalf("error without a position: %q", e.Error())
+			}
+		}
+	})
+}
