@@ -1,0 +1,68 @@
+// Command cngen turns .cn schemas of netlink connector message families
+// into typed Go, and checks and describes them.
+//
+// # A schema
+//
+// A .cn file declares the C layout of a family's messages and how they
+// travel (docs/language.md is the full reference):
+//
+//	/// Package echo is a user-defined connector family.
+//	package echo
+//
+//	struct ping_req { id u32  payload bytes }
+//	struct ping_reply { id u32  server_time_ns u64  payload bytes }
+//	struct tick { n u64 }
+//
+//	family echo idx 0x123 {
+//	    sender any
+//	    call  ping val 1 ping_req -> ping_reply
+//	    event tick val 2 tick
+//	}
+//
+// # Generating code
+//
+// Put the schema beside your Go package and a go:generate line in one of
+// its files:
+//
+//	//go:generate go run github.com/cngen/cngen/cmd/cngen gen echo.cn
+//
+// With the go.mod tool directive (go get -tool github.com/cngen/cngen/cmd/cngen):
+//
+//	//go:generate go tool cngen gen echo.cn
+//
+// For every schema, gen writes FILE.cn.go: a Go type per .cn type with
+// Size, AppendBinary, MarshalBinary and UnmarshalBinary, String for enums
+// and flags, the family's ID constants, and compile-time guards for the
+// declared values. The output is byte-identical on every run, and a file
+// whose content would not change is not rewritten.
+//
+// # Commands
+//
+//	cngen gen [-o DIR] [-pkg NAME] [-v] FILE.cn...
+//
+// Generate Go. -o writes into DIR instead of beside each schema; -pkg sets
+// the Go package name instead of the schema's package clause; -v prints
+// each file written. Schemas that would put different packages into one
+// directory are refused.
+//
+//	cngen check FILE.cn...
+//
+// Parse and check only; prints nothing when every schema is sound. Meant
+// for CI.
+//
+//	cngen describe [-json] FILE.cn...
+//
+// Print the checked model: every type's size and alignment and every
+// field's offset and size (an offset marked ~ is known only at run time,
+// after a variable-size field), enum values, and the families with their
+// messages. With -json, one object per file: types with name, go_name,
+// kind, size, align, variable and fields (name, go_name, type, offset,
+// size, align); enum and flags values; switch variants; families with idx,
+// groups, sender and messages (kind, val, directions, type, reply).
+//
+// # Errors and exit status
+//
+// Schema errors are printed to stderr, every error of the run, sorted, as
+// file:line:col: message. The exit status is 0 on success, 1 when a schema
+// has errors or a file cannot be written, and 2 for a usage error.
+package main

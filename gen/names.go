@@ -1,0 +1,276 @@
+package gen
+
+import (
+	"cmp"
+	"fmt"
+	"go/token"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/cngen/cngen/dsl"
+)
+
+// initialisms are the words GoName writes in capitals.
+var initialisms = map[string]bool{
+	"id": true, "pid": true, "tgid": true, "uid": true, "gid": true, "sid": true,
+	"cpu": true, "ns": true, "ip": true, "tcp": true, "udp": true, "url": true,
+	"uuid": true, "json": true, "api": true, "ttl": true, "acl": true,
+}
+
+// GoName turns a .cn name into an exported Go name: the words between
+// underscores are capitalised and joined, initialisms in capitals
+// (parent_pid → ParentPID, timestamp_ns → TimestampNS, PROC_EVENT_ALL →
+// ProcEventAll). A word written all in capitals is lowered first; a word
+// in mixed case keeps its inner capitals (IPv4 stays IPv4).
+func GoName(snake string) string {
+	var b strings.Builder
+	for _, w := range words(snake) {
+		b.WriteString(capitalize(w))
+	}
+	return b.String()
+}
+
+// lowerName is GoName with its first word in lower case, for unexported
+// identifiers: proc_event → procEvent, pid_info → pidInfo.
+func lowerName(snake string) string {
+	ws := words(snake)
+	if len(ws) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(strings.ToLower(ws[0]))
+	for _, w := range ws[1:] {
+		b.WriteString(capitalize(w))
+	}
+	return b.String()
+}
+
+func words(snake string) []string {
+	var out []string
+	for w := range strings.SplitSeq(snake, "_") {
+		if w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func capitalize(w string) string {
+	lower := strings.ToLower(w)
+	if initialisms[lower] {
+		return strings.ToUpper(lower)
+	}
+	if w == strings.ToUpper(w) {
+		w = lower
+	}
+	r, n := utf8.DecodeRuneInString(w)
+	return string(unicode.ToUpper(r)) + w[n:]
+}
+
+// Method and field names the generator itself puts on types.
+var (
+	typeMethods   = []string{"Size", "AppendBinary", "MarshalBinary", "UnmarshalBinary", "decode"}
+	switchMethods = []string{"SizeFor", "AppendBinaryFor", "UnmarshalBinaryFor", "decode"}
+)
+
+// names holds every Go identifier of one generated file, computed once
+// before emission so that a collision is an error, never broken code.
+type names struct {
+	consts   map[*dsl.Const]string
+	types    map[*dsl.Type]string  // enum, flags, struct, union and switch types, named or inline
+	cn       map[*dsl.Type]string  // the same types as errors name them: event_data, event_data.none
+	sizes    map[*dsl.Type]string  // the unexported size constant of a struct, union or switch
+	values   map[*dsl.Value]string // enum and flags members
+	fields   map[*dsl.Field]string // struct fields and plain union members
+	variants map[*dsl.Variant]string
+	cstrings map[int]string // cstring[N] helper types by N
+
+	// Emission order of the types generated for inline structs and
+	// cstrings, each after the declared type that first uses it.
+	inline   map[*dsl.Type][]*dsl.Type // declared type → inline types it introduces
+	cstrUse  map[*dsl.Type][]int       // declared type → cstring lengths first used there
+	families map[*dsl.Family]string
+	messages map[*dsl.Message]string
+
+	clash map[*dsl.Type]bool // types whose Go name is taken: their derived names are not checked
+	pkg   *scope             // package-level identifiers
+	errs  dsl.ErrorList
+}
+
+// scope detects two things mapping to one Go identifier.
+type scope struct {
+	seen map[string]owner
+}
+
+type owner struct {
+	what string // "field parent_pid", "const PROC_EVENT_ALL"
+	pos  dsl.Pos
+}
+
+func newScope() *scope { return &scope{seen: map[string]owner{}} }
+
+// claim records that o is named id, reporting a collision or an invalid
+// identifier in errs.
+func (s *scope) claim(errs *dsl.ErrorList, id string, o owner) {
+	if !token.IsIdentifier(id) {
+		*errs = append(*errs, &dsl.Error{Pos: o.pos, Msg: fmt.Sprintf("%s: Go name %q is not a valid identifier", o.what, id)})
+		return
+	}
+	if prev, dup := s.seen[id]; dup {
+		*errs = append(*errs, &dsl.Error{
+			Pos:     o.pos,
+			Msg:     fmt.Sprintf("%s: Go name %s is already taken by %s", o.what, id, prev.what),
+			Related: &dsl.Related{Pos: prev.pos, Msg: prev.what},
+		})
+		return
+	}
+	s.seen[id] = o
+}
+
+// newNames names everything in s. Walks are in declaration order, so the
+// names and the errors are the same on every run.
+func newNames(s *dsl.Schema) (*names, error) {
+	n := &names{
+		consts: map[*dsl.Const]string{}, types: map[*dsl.Type]string{}, cn: map[*dsl.Type]string{}, sizes: map[*dsl.Type]string{},
+		values: map[*dsl.Value]string{}, fields: map[*dsl.Field]string{}, variants: map[*dsl.Variant]string{},
+		cstrings: map[int]string{}, inline: map[*dsl.Type][]*dsl.Type{}, cstrUse: map[*dsl.Type][]int{},
+		families: map[*dsl.Family]string{}, messages: map[*dsl.Message]string{},
+		clash: map[*dsl.Type]bool{}, pkg: newScope(),
+	}
+	for _, imp := range []string{"binary", "strconv", "cn"} {
+		n.pkg.seen[imp] = owner{what: "the import " + imp}
+	}
+	for _, c := range s.Consts {
+		n.consts[c] = n.claim(GoName(c.Name), owner{"const " + c.Name, c.Pos})
+	}
+	for _, t := range s.Types {
+		n.claimType(t, GoName(t.Name), owner{t.Kind.String() + " " + t.Name, t.Pos})
+		n.cn[t] = t.Name
+	}
+	for _, t := range s.Types {
+		n.typeMembers(t, t)
+	}
+	for _, f := range s.Families {
+		n.family(f)
+	}
+	if len(n.errs) > 0 {
+		slices.SortStableFunc(n.errs, func(a, b *dsl.Error) int {
+			return cmp.Or(cmp.Compare(a.Pos.Filename, b.Pos.Filename),
+				cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Column, b.Pos.Column))
+		})
+		return nil, n.errs
+	}
+	return n, nil
+}
+
+func (n *names) claim(id string, o owner) string {
+	n.pkg.claim(&n.errs, id, o)
+	return id
+}
+
+// claimType names a type; a type whose name is taken is marked, so that
+// the names derived from it report nothing more.
+func (n *names) claimType(t *dsl.Type, id string, o owner) {
+	before := len(n.errs)
+	n.types[t] = n.claim(id, o)
+	if len(n.errs) > before {
+		n.clash[t] = true
+	}
+}
+
+// typeMembers names what t declares: values, fields, variants, the inline
+// types and cstring helpers it introduces (listed under top, the declared
+// type they are emitted after) and the methods that may collide.
+func (n *names) typeMembers(t, top *dsl.Type) {
+	goName, cnName := n.types[t], n.cn[t]
+	what := t.Kind.String() + " " + cnName
+	switch t.Kind {
+	case dsl.KindEnum, dsl.KindFlags:
+		for _, v := range t.Values {
+			n.values[v] = n.claim(goName+GoName(v.Name), owner{"value " + t.Name + "." + v.Name, v.Pos})
+		}
+		return
+	case dsl.KindStruct, dsl.KindUnion, dsl.KindSwitch:
+	default:
+		return
+	}
+	n.sizes[t] = lowerName(strings.ReplaceAll(cnName, ".", "_")) + "Size"
+	if !n.clash[t] {
+		n.claim(n.sizes[t], owner{"the size constant of " + what, t.Pos})
+	}
+	members := newScope()
+	methods := typeMethods
+	if t.Kind == dsl.KindSwitch {
+		methods = switchMethods
+	}
+	for _, m := range methods {
+		members.seen[m] = owner{what: "the generated method " + m + " of " + what, pos: t.Pos}
+	}
+	for _, f := range t.Fields {
+		n.fieldTypes(f.Type, top, goName+GoName(f.Name), cnName+"."+f.Name, f.Pos)
+		if f.Type.Kind == dsl.KindPad {
+			continue
+		}
+		id := GoName(f.Name)
+		n.fields[f] = id
+		members.claim(&n.errs, id, owner{"field " + f.Name + " of " + what, f.Pos})
+		if t.Kind == dsl.KindUnion {
+			members.claim(&n.errs, "Set"+id, owner{"the setter of member " + f.Name + " of " + what, f.Pos})
+		}
+	}
+	for _, v := range variants(t) {
+		id := GoName(v.Name())
+		n.fieldTypes(v.Type, top, goName+id, cnName+"."+v.Name(), v.Pos)
+		n.variants[v] = id
+		members.claim(&n.errs, id, owner{"case " + v.Name() + " of " + what, v.Pos})
+	}
+}
+
+// fieldTypes names the inline types and cstring helpers under a field or
+// variant type; id and cnName are the names an inline struct there takes.
+func (n *names) fieldTypes(t, top *dsl.Type, id, cnName string, pos dsl.Pos) {
+	switch {
+	case t.Name != "":
+		return // a declared type, named on its own
+	case t.Kind == dsl.KindStruct || t.Kind == dsl.KindUnion || t.Kind == dsl.KindSwitch:
+		n.claimType(t, id, owner{"the inline " + t.Kind.String() + " " + cnName, pos})
+		n.cn[t] = cnName
+		n.inline[top] = append(n.inline[top], t)
+		n.typeMembers(t, top)
+	case t.Kind == dsl.KindCString:
+		if _, ok := n.cstrings[t.Len]; !ok {
+			id := "CString" + strconv.Itoa(t.Len)
+			n.cstrings[t.Len] = n.claim(id, owner{"the helper type " + id + " of cstring[" + strconv.Itoa(t.Len) + "]", pos})
+			n.cstrUse[top] = append(n.cstrUse[top], t.Len)
+		}
+	case t.Elem != nil:
+		n.fieldTypes(t.Elem, top, id+"Elem", cnName+"[]", pos)
+	}
+}
+
+func (n *names) family(f *dsl.Family) {
+	id := GoName(f.Name)
+	n.families[f] = id
+	o := func(what string) owner { return owner{what + " of family " + f.Name, f.Pos} }
+	n.claim(id+"Idx", o("the idx constant"))
+	n.claim(id+"KernelOnly", o("the sender constant"))
+	if len(f.Groups) == 1 {
+		n.claim(id+"Group", o("the group constant"))
+	} else if len(f.Groups) > 1 {
+		n.claim(id+"Groups", o("the groups variable"))
+	}
+	for _, m := range f.Messages {
+		n.messages[m] = n.claim(id+GoName(m.Name)+"Val", owner{"the val constant of message " + m.Name + " of family " + f.Name, m.Pos})
+	}
+}
+
+// variants lists a switch union's arms, the default last.
+func variants(t *dsl.Type) []*dsl.Variant {
+	if t.Default == nil {
+		return t.Variants
+	}
+	return append(t.Variants[:len(t.Variants):len(t.Variants)], t.Default)
+}

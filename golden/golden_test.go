@@ -1,0 +1,117 @@
+// Package golden holds the schema → generated Go corpus. Each directory is
+// a case: NAME.cn and the committed NAME.cn.go, a real package that builds
+// and passes go vet. errors/ holds schemas that must fail, with the
+// expected messages inline.
+package golden
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cngen/cngen/dsl"
+	"github.com/cngen/cngen/gen"
+)
+
+var update = flag.Bool("update", false, "rewrite the committed generated files")
+
+// cases lists the schema of every golden case.
+func cases(t *testing.T) []string {
+	t.Helper()
+	all, err := filepath.Glob("*/*.cn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, p := range all {
+		if filepath.Dir(p) != "errors" {
+			out = append(out, p)
+		}
+	}
+	if len(out) < 10 {
+		t.Fatalf("found %d golden cases, want at least 10", len(out))
+	}
+	return out
+}
+
+func generate(t *testing.T, path string) []byte {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := dsl.Load(filepath.Base(path), src)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	out, err := gen.Generate(s, gen.Options{Source: filepath.Base(path)})
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return out
+}
+
+// TestGolden regenerates every case and fails with a diff on stale output;
+// `go test ./golden -update` rewrites the committed files.
+func TestGolden(t *testing.T) {
+	for _, path := range cases(t) {
+		t.Run(filepath.Dir(path), func(t *testing.T) {
+			got := generate(t, path)
+			if again := generate(t, path); !bytes.Equal(got, again) {
+				t.Fatal("two runs generated different output")
+			}
+			file := path + ".go"
+			if *update {
+				if err := os.WriteFile(file, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatalf("%v (run go test ./golden -update)", err)
+			}
+			if !bytes.Equal(want, got) {
+				t.Errorf("stale generated file %s (run go test ./golden -update):\n%s", file, lineDiff(string(want), string(got)))
+			}
+		})
+	}
+}
+
+// TestGoldenVet runs go vet over the committed packages: they must build
+// and be vet-clean.
+func TestGoldenVet(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping go vet of the golden packages in -short mode")
+	}
+	out, err := exec.Command("go", "vet", "./...").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go vet ./golden/...: %v\n%s", err, out)
+	}
+}
+
+// lineDiff shows the first differing lines, enough to see what changed.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	shown := 0
+	for i := 0; i < max(len(w), len(g)) && shown < 20; i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			fmt.Fprintf(&b, "line %d:\n-%s\n+%s\n", i+1, wl, gl)
+			shown++
+		}
+	}
+	return b.String()
+}
