@@ -211,16 +211,16 @@ family echo idx 0x123 {
 	event tick val 2 req
 }
 family many idx 12 {
-	group 12, 40
+	group 12, 30
 	sender kernel
 	send go val 1 bytes
 }
 `)
 	echo, many := s.Families[0], s.Families[1]
-	if diff := cmp.Diff([]uint32{0x123}, echo.Groups); diff != "" {
-		t.Errorf("default group (-want +got):\n%s", diff)
+	if diff := cmp.Diff([]uint32(nil), echo.Groups); diff != "" {
+		t.Errorf("no default group above 32 (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]uint32{12, 40}, many.Groups); diff != "" {
+	if diff := cmp.Diff([]uint32{12, 30}, many.Groups); diff != "" {
 		t.Errorf("groups (-want +got):\n%s", diff)
 	}
 	ping := echo.Messages[0]

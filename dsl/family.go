@@ -82,6 +82,10 @@ func (c *checker) family(fd *FamilyDecl) *Family {
 				if !ok {
 					continue
 				}
+				if n > MaxGroup {
+					c.errs.add(g.Pos, "family %s: group %d is beyond the %d multicast groups of a connector socket", fd.Name, n, MaxGroup)
+					continue
+				}
 				if groups[n] {
 					c.errs.add(g.Pos, "family %s: group %d listed twice", fd.Name, n)
 					continue
@@ -91,7 +95,7 @@ func (c *checker) family(fd *FamilyDecl) *Family {
 			}
 		}
 	}
-	if len(fam.Groups) == 0 && idx > 0 {
+	if len(fam.Groups) == 0 && idx > 0 && idx <= MaxGroup {
 		fam.Groups = []uint32{idx} // the kernel's rule: group = idx
 	}
 	if !ok {

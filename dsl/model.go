@@ -213,11 +213,14 @@ func (s Sender) String() string {
 
 // Family is a connector message family: one idx, messages by val.
 type Family struct {
-	Name     string
-	Pos      Pos
-	Doc      []string
-	Idx      uint32
-	Groups   []uint32 // multicast groups; defaults to [Idx]
+	Name string
+	Pos  Pos
+	Doc  []string
+	Idx  uint32
+	// Groups are the multicast groups of the family's events. Without a
+	// group line it is [Idx] when Idx is a group number (1..MaxGroup), as
+	// the kernel does; empty otherwise (events are then unicast only).
+	Groups   []uint32
 	Sender   Sender
 	Messages []*Message
 }
@@ -283,6 +286,11 @@ func (m *Message) Directions() []Direction {
 
 // MaxMsgSize is CONNECTOR_MAX_MSG_SIZE: the largest cn_msg data.
 const MaxMsgSize = 16384
+
+// MaxGroup is the highest multicast group a connector (or usersock)
+// socket has: the kernel gives these sockets 32 groups, and joining a
+// higher one fails with EINVAL.
+const MaxGroup = 32
 
 // CNNetlinkUsers is CN_NETLINK_USERS: idx values below it are assigned by
 // the kernel.

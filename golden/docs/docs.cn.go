@@ -163,8 +163,6 @@ func (c *CString64) Set(s string) error {
 const (
 	// OpsIdx is the idx of family ops: the first half of its cb_id.
 	OpsIdx uint32 = 0x200
-	// OpsGroup is the multicast group family ops broadcasts to.
-	OpsGroup uint32 = 0x200
 	// OpsKernelOnly says that family ops accepts incoming messages from any
 	// port, as its schema says with `sender any`.
 	OpsKernelOnly = false

@@ -217,7 +217,9 @@ func (c *CString32) Set(s string) error {
 	return cn.SetCString(c[:], s)
 }
 
-// echo answers pings and broadcasts ticks.
+// echo answers pings and broadcasts ticks. Its idx is above 32, the
+// number of multicast groups a connector socket has, so its groups are
+// given.
 const (
 	// EchoIdx is the idx of family echo: the first half of its cb_id.
 	EchoIdx uint32 = 0x123
@@ -239,4 +241,4 @@ const (
 )
 
 // EchoGroups are the multicast groups family echo broadcasts to.
-var EchoGroups = [...]uint32{0x123, 0x124}
+var EchoGroups = [...]uint32{20, 21}
