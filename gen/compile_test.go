@@ -8,12 +8,13 @@ import (
 	"testing"
 )
 
-// TestGeneratedPackages generates every schema into a scratch module that
-// uses this repository's runtime, then runs go vet and go test there once:
-// the round-trip fixtures in testdata/roundtrip/NAME carry a NAME_test.go
-// that exercises their generated code (encode, decode, short buffers,
-// errors, no panics, no allocations); the golden schemas must at least
-// build and be vet-clean.
+// TestGeneratedPackages generates every schema, with the handler
+// skeleton of -stubs beside it, into a scratch module that uses this
+// repository's runtime, then runs go vet and go test there once: the
+// round-trip fixtures in testdata/roundtrip/NAME carry tests that
+// exercise their generated code (encode, decode, short buffers, errors,
+// no panics, no allocations; the typed glue over a fake bus); the golden
+// schemas must at least build and be vet-clean, glue and stubs included.
 func TestGeneratedPackages(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipping go vet and go test of generated packages in -short mode")
@@ -55,6 +56,13 @@ func TestGeneratedPackages(t *testing.T) {
 			t.Fatalf("%s: %v", path, err)
 		}
 		write(filepath.Join(pkg, name+".cn.go"), out)
+		stubs, err := GenerateStubs(loadFile(t, path), Options{Package: name})
+		if err != nil {
+			t.Fatalf("%s: stubs: %v", path, err)
+		}
+		if stubs != nil {
+			write(filepath.Join(pkg, StubsFile(path)), stubs)
+		}
 		tests, err := filepath.Glob(filepath.Join(filepath.Dir(path), "*_test.go"))
 		if err != nil {
 			t.Fatal(err)

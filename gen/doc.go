@@ -1,7 +1,7 @@
 // Package gen turns a checked .cn schema ([dsl.Schema]) into one Go source
 // file, emitted with jennifer and formatted with go/format. The generated
-// code imports [github.com/cngen/cngen/runtime/cn] for its errors and a few
-// byte helpers.
+// code imports [github.com/cngen/cngen/runtime/cn] for its errors, a few
+// byte helpers, and the client, dispatch and sending its typed glue wraps.
 //
 // # Names
 //
@@ -40,10 +40,78 @@
 //     variant is decoded or encoded; encoding zero-fills the rest of the
 //     union.
 //   - family: ID constants (ProcIdx, ProcGroup or ProcGroups,
-//     ProcKernelOnly, ProcControlVal …), emitted by genFamily, where the
-//     typed runtime glue will be added.
+//     ProcKernelOnly, ProcControlVal …) and the typed glue below.
+//   - const _ = cn.GeneratedCodeVersion1: the version handshake. The file
+//     builds only against a runtime/cn that supports the API it calls;
+//     a mismatch fails the build naming the version (see
+//     [cn.GeneratedCodeVersion1]).
 //   - a func _() of stringer-style guards over the declared constants,
 //     enum values and `size N` declarations.
+//
+// # Typed glue
+//
+// Per family with messages, each piece only when the family has messages
+// of that direction (no empty interfaces), for family echo of
+// golden/echo:
+//
+//	type EchoClient struct{ … }             // over a *cn.Client
+//	func NewEchoClient(ep cn.Endpoint, d *cn.Dispatcher, peer uint32, opts ...cn.ClientOption) *EchoClient
+//	func (c *EchoClient) Ping(ctx context.Context, req *PingReq) (*PingReply, error) // per call
+//	func (c *EchoClient) Stop(msg *Shutdown) error                                  // per send
+//	func (c *EchoClient) Subscribe(h EchoHandler) error                             // with events
+//	func (c *EchoClient) Unsubscribe() error
+//
+//	type EchoHandler interface {            // per event: what a client receives
+//		Tick(r *cn.Request, ev *Tick)
+//		Log(r *cn.Request, ev string)
+//	}
+//	func RegisterEcho(d *cn.Dispatcher, h EchoHandler) error
+//
+//	type EchoServer interface {             // per call and send: what the peer receives
+//		Ping(r *cn.Request, req *PingReq) (*PingReply, error)
+//		Stop(r *cn.Request, msg *Shutdown)
+//	}
+//	func RegisterEchoServer(d *cn.Dispatcher, srv EchoServer) error
+//
+//	type EchoEvents struct{ … }             // the peer's event sender
+//	func NewEchoEvents(out cn.Sender) *EchoEvents
+//	func (e *EchoEvents) Tick(ev *Tick, to cn.Addr) error  // to a port and/or group
+//	func (e *EchoEvents) BroadcastTick(ev *Tick) error     // to the family's first group
+//
+// A client talks to one peer: a port, or the kernel for a family declared
+// `sender kernel`, whose constructor then takes no port. A call sends the
+// request and waits, until ctx is done, for the reply with the same seq
+// and ack+1 from that port ([cn.Dispatcher.Call]; d must be serving ep);
+// any number of calls may wait at once. Subscribe registers a Handler on
+// d and joins the family's groups on ep; Register<Family> registers one
+// without joining. Handlers of a `sender kernel` family are registered
+// with [cn.KernelOnly]: a message from any port but 0, as the datagram's
+// source address says, is counted in Stats.Rejected and never reaches
+// them. A server method's error, or a reply that does not encode, sends
+// no reply and is counted in Stats.Failed. Broadcast methods send to the
+// family's first group only, so that a client that joined all of them
+// gets each event once. A family the kernel serves gets a server side
+// too: it is what a fake kernel in tests (cntest's Bus.Kernel) uses.
+//
+// Payloads keep their Go types: *T for a declared struct or union, T for
+// an enum or flags, and the Go type itself for anything else (string,
+// []byte, uint32, []T …), carried through the runtime by an unexported
+// wrapper struct with the codec of a struct of that one field. Handlers
+// and servers get a payload valid until they return. Every method is a
+// line or two over the runtime ([cn.Client], [cn.On], [cn.OnCall],
+// [cn.Register], [cn.SendBinary]): the logic is written once, there.
+//
+// Go names of the glue are claimed like the rest: a message whose method
+// would collide with a generated one (Subscribe, BroadcastTick) or a type
+// named like a glue type (echo_client) is an error with positions.
+//
+// # Stubs
+//
+// [GenerateStubs] writes a skeleton implementing each Handler, and each
+// Server of a family not served by the kernel, with TODO bodies that
+// compile (a call answers with an error until written). cngen gen -stubs
+// writes it to [StubsFile] beside the generated file, once: the user owns
+// it from then on.
 //
 // # Codecs
 //

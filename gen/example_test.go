@@ -56,3 +56,52 @@ func ExampleGoName() {
 	// McastOp
 	// ProcEventAll
 }
+
+// The typed glue of a family: a client, a Handler of what reaches the
+// client, a Server of what reaches the peer, and an event sender.
+func ExampleGenerate_glue() {
+	src := `package demo
+
+struct ping { id u32 }
+struct tick { n u64 }
+
+family demo idx 0x123 {
+    group 5
+    call  ping val 1 ping -> ping
+    event tick val 2 tick
+}
+`
+	s, err := dsl.Load("demo.cn", []byte(src))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	out, err := gen.Generate(s, gen.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(line, "func New") || strings.HasPrefix(line, "func Register") ||
+			strings.HasPrefix(line, "func (c *DemoClient)") || strings.HasPrefix(line, "func (e *DemoEvents)") ||
+			strings.HasPrefix(line, "type Demo") || strings.HasPrefix(line, "\tPing(") || strings.HasPrefix(line, "\tTick(") {
+			fmt.Println(line)
+		}
+	}
+	// Output:
+	// type DemoClient struct {
+	// func NewDemoClient(ep cn.Endpoint, d *cn.Dispatcher, peer uint32, opts ...cn.ClientOption) *DemoClient {
+	// func (c *DemoClient) Ping(ctx context.Context, req *Ping) (*Ping, error) {
+	// func (c *DemoClient) Subscribe(h DemoHandler) error {
+	// func (c *DemoClient) Unsubscribe() error {
+	// type DemoHandler interface {
+	// 	Tick(r *cn.Request, ev *Tick)
+	// func RegisterDemo(d *cn.Dispatcher, h DemoHandler) error {
+	// type DemoServer interface {
+	// 	Ping(r *cn.Request, req *Ping) (*Ping, error)
+	// func RegisterDemoServer(d *cn.Dispatcher, srv DemoServer) error {
+	// type DemoEvents struct {
+	// func NewDemoEvents(out cn.Sender) *DemoEvents {
+	// func (e *DemoEvents) Tick(ev *Tick, to cn.Addr) error {
+	// func (e *DemoEvents) BroadcastTick(ev *Tick) error {
+}

@@ -12,8 +12,7 @@ import (
 // multicast groups, whom it accepts messages from, and the val of each
 // message with the Go type it carries.
 //
-// This is the seam for the typed runtime glue (Client, Handler,
-// Register…), which will be emitted here from the same names.
+// Then it emits the family's typed glue over runtime/cn (glue.go).
 func (g *gen) genFamily(fam *dsl.Family) {
 	id := g.names.families[fam]
 	var defs []jen.Code
@@ -58,6 +57,7 @@ func (g *gen) genFamily(fam *dsl.Family) {
 		g.f.Comment(commentText(id + "Groups are the multicast groups family " + fam.Name + " broadcasts to."))
 		g.f.Var().Id(id + "Groups").Op("=").Index(jen.Op("...")).Uint32().Values(groups...)
 	}
+	g.genGlue(fam)
 }
 
 // messageLine describes the val constant of m.

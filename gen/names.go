@@ -94,6 +94,8 @@ type names struct {
 	cstrUse  map[*dsl.Type][]int       // declared type → cstring lengths first used there
 	families map[*dsl.Family]string
 	messages map[*dsl.Message]string
+	glue     map[*dsl.Family]*glueNames
+	wrappers map[*dsl.Type]string // message payloads that are not declared types → their unexported wrapper
 
 	clash map[*dsl.Type]bool // types whose Go name is taken: their derived names are not checked
 	pkg   *scope             // package-level identifiers
@@ -138,9 +140,10 @@ func newNames(s *dsl.Schema) (*names, error) {
 		values: map[*dsl.Value]string{}, fields: map[*dsl.Field]string{}, variants: map[*dsl.Variant]string{},
 		cstrings: map[int]string{}, inline: map[*dsl.Type][]*dsl.Type{}, cstrUse: map[*dsl.Type][]int{},
 		families: map[*dsl.Family]string{}, messages: map[*dsl.Message]string{},
+		glue: map[*dsl.Family]*glueNames{}, wrappers: map[*dsl.Type]string{},
 		clash: map[*dsl.Type]bool{}, pkg: newScope(),
 	}
-	for _, imp := range []string{"binary", "strconv", "cn"} {
+	for _, imp := range []string{"binary", "strconv", "cn", "context", "errors"} {
 		n.pkg.seen[imp] = owner{what: "the import " + imp}
 	}
 	for _, c := range s.Consts {
@@ -265,6 +268,7 @@ func (n *names) family(f *dsl.Family) {
 	for _, m := range f.Messages {
 		n.messages[m] = n.claim(id+GoName(m.Name)+"Val", owner{"the val constant of message " + m.Name + " of family " + f.Name, m.Pos})
 	}
+	n.glueNames(f)
 }
 
 // variants lists a switch union's arms, the default last.
@@ -273,4 +277,112 @@ func variants(t *dsl.Type) []*dsl.Variant {
 		return t.Variants
 	}
 	return append(t.Variants[:len(t.Variants):len(t.Variants)], t.Default)
+}
+
+// glueNames are the identifiers of a family's runtime glue (glue.go);
+// those of parts the family lacks are empty.
+type glueNames struct {
+	client, newClient string // a family with messages
+	handler, register string // events: what a client receives
+	routes            string // the unexported list of the Handler's routes
+	server, regServer string // sends and calls: what a peer receives
+	events, newEvents string // events: what a peer sends
+	stubHandler       string // the skeletons of cngen gen -stubs
+	stubServer        string
+	payloads          map[payloadKey]string // wrappers of payloads that are not declared types
+}
+
+// payloadKey is one payload of a message: its request (or only) type, or
+// a call's reply.
+type payloadKey struct {
+	m     *dsl.Message
+	reply bool
+}
+
+// glueNames names the glue of family f and claims its names, its
+// methods' names included: two messages or a message and a generated
+// method that end up with one Go name are an error, as for fields.
+func (n *names) glueNames(f *dsl.Family) {
+	if len(f.Messages) == 0 {
+		return
+	}
+	id, low := GoName(f.Name), lowerName(f.Name)
+	gn := &glueNames{payloads: map[payloadKey]string{}}
+	n.glue[f] = gn
+	o := func(what string) owner { return owner{what + " of family " + f.Name, f.Pos} }
+	out, events := splitMessages(f)
+	gn.client = n.claim(id+"Client", o("the client type"))
+	gn.newClient = n.claim("New"+id+"Client", o("the client constructor"))
+	client := newScope()
+	for _, m := range out {
+		client.claim(&n.errs, GoName(m.Name), owner{"the client method of " + m.Kind.String() + " " + m.Name + " of family " + f.Name, m.Pos})
+	}
+	if len(events) > 0 {
+		gn.handler = n.claim(id+"Handler", o("the handler interface"))
+		gn.register = n.claim("Register"+id, o("the handler's register function"))
+		gn.routes = n.claim(low+"Routes", o("the handler's routes function"))
+		gn.events = n.claim(id+"Events", o("the event sender type"))
+		gn.newEvents = n.claim("New"+id+"Events", o("the event sender constructor"))
+		gn.stubHandler = n.claim(low+"Handler", o("the handler skeleton of -stubs"))
+		for _, meth := range []string{"Subscribe", "Unsubscribe"} {
+			client.claim(&n.errs, meth, o("the client method "+meth))
+		}
+		sender := newScope()
+		for _, m := range events {
+			what := owner{"the event sender method of event " + m.Name + " of family " + f.Name, m.Pos}
+			sender.claim(&n.errs, GoName(m.Name), what)
+			if len(f.Groups) > 0 {
+				sender.claim(&n.errs, "Broadcast"+GoName(m.Name), what)
+			}
+		}
+	}
+	if len(out) > 0 {
+		gn.server = n.claim(id+"Server", o("the server interface"))
+		gn.regServer = n.claim("Register"+id+"Server", o("the server's register function"))
+		gn.stubServer = n.claim(low+"Server", o("the server skeleton of -stubs"))
+	}
+	for _, m := range f.Messages {
+		n.wrapper(gn, f, payloadKey{m, false}, m.Type, low+GoName(m.Name)+"Payload")
+		if m.Kind == dsl.Call {
+			n.wrapper(gn, f, payloadKey{m, true}, m.Reply, low+GoName(m.Name)+"ReplyPayload")
+		}
+	}
+}
+
+// wrapper names the unexported struct that carries a payload of a type
+// that is not declared (string, u32, []T …) through the runtime's
+// generic codecs, and the cstring helper the type may need.
+func (n *names) wrapper(gn *glueNames, f *dsl.Family, k payloadKey, t *dsl.Type, id string) {
+	if declared(t) {
+		return
+	}
+	what := "payload"
+	if k.reply {
+		what = "reply"
+	}
+	gn.payloads[k] = n.claim(id, owner{"the " + what + " wrapper of " + k.m.Kind.String() + " " + k.m.Name + " of family " + f.Name, k.m.Pos})
+	n.fieldTypes(t, nil, id, f.Name+"."+k.m.Name, k.m.Pos)
+}
+
+// declared reports whether t is a declared type with codec methods of
+// its own: a struct, union, enum or flags.
+func declared(t *dsl.Type) bool {
+	switch t.Kind {
+	case dsl.KindStruct, dsl.KindUnion, dsl.KindEnum, dsl.KindFlags:
+		return t.Name != ""
+	}
+	return false
+}
+
+// splitMessages returns a family's messages towards the peer (sends and
+// calls) and towards the client (events), in declaration order.
+func splitMessages(f *dsl.Family) (out, events []*dsl.Message) {
+	for _, m := range f.Messages {
+		if m.Kind == dsl.Event {
+			events = append(events, m)
+		} else {
+			out = append(out, m)
+		}
+	}
+	return out, events
 }

@@ -108,7 +108,11 @@ func codecNames() []string {
 	return names
 }
 
-var unmarshalMethod = regexp.MustCompile(`(?m)^func \([a-z] \*([A-Za-z0-9]+)\) UnmarshalBinary\(`)
+// unmarshalMethod finds the decoders of exported types. The unexported
+// wrappers of message payloads that are not declared types (a string, a
+// u32) decode as a struct of that one field would, which the exported
+// types already cover.
+var unmarshalMethod = regexp.MustCompile(`(?m)^func \([a-z] \*([A-Z][A-Za-z0-9]*)\) UnmarshalBinary\(`)
 
 // TestCodecListComplete fails when a golden package gains a type that
 // FuzzDecode does not drive.

@@ -32,18 +32,47 @@
 //
 // For every schema, gen writes FILE.cn.go: a Go type per .cn type with
 // Size, AppendBinary, MarshalBinary and UnmarshalBinary, String for enums
-// and flags, the family's ID constants, and compile-time guards for the
-// declared values. The output is byte-identical on every run, and a file
-// whose content would not change is not rewritten.
+// and flags, the family's ID constants, compile-time guards for the
+// declared values and the runtime version, and per family the typed glue
+// over runtime/cn (package gen documents its shape): a client, a Handler
+// of events with its Register function, a Server of sends and calls with
+// its own, and an event sender. The output is byte-identical on every
+// run, and a file whose content would not change is not rewritten.
+//
+// A client and a server of family echo, over any cn.Endpoint (a *cn.Conn
+// from cn.Dial, or cntest's in-memory one in tests):
+//
+//	// The server: answer pings, broadcast ticks.
+//	var sd cn.Dispatcher
+//	echo.RegisterEchoServer(&sd, myServer{}) // Ping(r *cn.Request, req *echo.PingReq) (*echo.PingReply, error)
+//	go sd.Serve(ctx, srvConn)
+//	echo.NewEchoEvents(srvConn).BroadcastTick(&echo.Tick{N: 1})
+//
+//	// The client: calls wait for their reply; events reach a Handler.
+//	var cd cn.Dispatcher
+//	go cd.Serve(ctx, cliConn)
+//	c := echo.NewEchoClient(cliConn, &cd, srvConn.Port())
+//	c.Subscribe(myHandler{}) // Tick(r *cn.Request, ev *echo.Tick)
+//	reply, err := c.Ping(ctx, &echo.PingReq{ID: 1})
+//
+// # Handler stubs
+//
+// With -stubs, gen also writes FILE_handlers.go beside FILE.cn.go: a
+// skeleton type per Handler and Server interface of the schema's families
+// (none for the side of a family that the kernel plays), with TODO bodies
+// that compile. It is yours to edit: when the file exists, gen keeps it,
+// whatever it holds, and says so ("kept FILE_handlers.go"). Delete it to
+// have a fresh one written.
 //
 // # Commands
 //
-//	cngen gen [-o DIR] [-pkg NAME] [-v] FILE.cn...
+//	cngen gen [-o DIR] [-pkg NAME] [-stubs] [-v] FILE.cn...
 //
 // Generate Go. -o writes into DIR instead of beside each schema; -pkg sets
-// the Go package name instead of the schema's package clause; -v prints
-// each file written. Schemas that would put different packages into one
-// directory are refused.
+// the Go package name instead of the schema's package clause; -stubs also
+// writes FILE_handlers.go unless it exists, printing "wrote FILE" or
+// "kept FILE"; -v prints each generated file written. Schemas that would
+// put different packages into one directory are refused.
 //
 //	cngen check FILE.cn...
 //

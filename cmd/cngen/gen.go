@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -11,10 +13,11 @@ import (
 )
 
 func runGen(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("gen", "[-o DIR] [-pkg NAME] FILE.cn...", stderr)
+	fs := newFlags("gen", "[-o DIR] [-pkg NAME] [-stubs] [-v] FILE.cn...", stderr)
 	outDir := fs.String("o", "", "write generated files to `DIR` (default: beside each schema)")
 	pkg := fs.String("pkg", "", "Go package `NAME` (default: the schema's package clause)")
 	verbose := fs.Bool("v", false, "print the name of every file written")
+	stubs := fs.Bool("stubs", false, "also write FILE_handlers.go, a skeleton of the Handler and Server interfaces, unless it exists")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
@@ -38,7 +41,48 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 		if *verbose && written {
 			fmt.Fprintln(stdout, p.out)
 		}
+		if *stubs {
+			if err := writeStubs(p, stdout); err != nil {
+				return err
+			}
+		}
 	}
+	return nil
+}
+
+// writeStubs writes the handler skeleton of a schema beside its
+// generated file, once: an existing file is the user's and is kept.
+// It says which happened on stdout.
+func writeStubs(p output, stdout io.Writer) error {
+	path := filepath.Join(filepath.Dir(p.out), gen.StubsFile(p.path))
+	if _, err := os.Lstat(path); err == nil {
+		fmt.Fprintf(stdout, "kept %s: it exists, and cngen never overwrites it\n", path)
+		return nil
+	}
+	src, err := gen.GenerateStubs(p.schema, gen.Options{Package: p.pkg, Source: filepath.Base(p.path)})
+	if err != nil {
+		return fmt.Errorf("%s: %w", p.path, err)
+	}
+	if src == nil {
+		fmt.Fprintf(stdout, "%s: no family has a Handler or Server to implement: no stubs written\n", p.path)
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		fmt.Fprintf(stdout, "kept %s: it exists, and cngen never overwrites it\n", path)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(src); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s\n", path)
 	return nil
 }
 

@@ -109,6 +109,68 @@ func TestGenWritesDeterministically(t *testing.T) {
 	}
 }
 
+// TestGenStubs: -stubs writes the skeleton once and then keeps the
+// user's file, whatever it holds.
+func TestGenStubs(t *testing.T) {
+	dir := t.TempDir()
+	const schema = "../../golden/echo/echo.cn"
+	stubs := filepath.Join(dir, "echo_handlers.go")
+	stdout, _, err := runCLI("gen", "-stubs", "-o", dir, schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "wrote " + stubs + "\n"; stdout != want {
+		t.Errorf("stdout = %q, want %q", stdout, want)
+	}
+	first, err := os.ReadFile(stubs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"// Handlers of the families of echo.cn, written once by cngen gen -stubs\n",
+		"\npackage echo\n",
+		"var _ EchoHandler = (*echoHandler)(nil)\n",
+		"func (s *echoServer) Ping(r *cn.Request, req *PingReq) (*PingReply, error) {\n",
+	} {
+		if !strings.Contains(string(first), want) {
+			t.Errorf("stubs lack %q", want)
+		}
+	}
+	if bytes.Contains(first, []byte("DO NOT EDIT")) {
+		t.Error("the stubs say DO NOT EDIT, but they are the user's")
+	}
+
+	mine := []byte("package echo\n\n// my handlers\n")
+	if err := os.WriteFile(stubs, mine, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, _, err = runCLI("gen", "-stubs", "-o", dir, schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "kept " + stubs + ": it exists, and cngen never overwrites it\n"; stdout != want {
+		t.Errorf("stdout = %q, want %q", stdout, want)
+	}
+	if got, _ := os.ReadFile(stubs); !bytes.Equal(got, mine) {
+		t.Errorf("the user's file was overwritten:\n%s", got)
+	}
+
+	// Without -stubs, nothing is said about them.
+	if stdout, _, err := runCLI("gen", "-o", dir, schema); err != nil || stdout != "" {
+		t.Errorf("gen without -stubs: %q, %v", stdout, err)
+	}
+	// A schema without families has nothing to implement.
+	plain := filepath.Join(dir, "plain.cn")
+	os.WriteFile(plain, []byte("package echo\nstruct s { a u8 }\n"), 0o644)
+	stdout, _, err = runCLI("gen", "-stubs", plain)
+	if err != nil || !strings.Contains(stdout, "no stubs written") {
+		t.Errorf("gen -stubs of a schema without families: %q, %v", stdout, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "plain_handlers.go")); !os.IsNotExist(err) {
+		t.Errorf("stubs written for a schema without families: %v", err)
+	}
+}
+
 func TestGenRefusesMixedPackagesInOneDir(t *testing.T) {
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a.cn"), filepath.Join(dir, "b.cn")

@@ -11,6 +11,9 @@ import (
 	"strconv"
 )
 
+// The file needs a runtime/cn that supports this version of generated code.
+const _ = cn.GeneratedCodeVersion1
+
 const (
 	// ProcEventAll is the filter mask for every event, as the kernel
 	// defines it (NONZERO_EXIT included).
@@ -1379,6 +1382,117 @@ const (
 	// ProcEventVal is the val of event event of family proc: [ProcEvent] from the peer.
 	ProcEventVal uint32 = 1
 )
+
+// ProcClient is the client side of family proc, which talks to the kernel: a
+// method per send and Subscribe for its events. It is safe for concurrent
+// use.
+type ProcClient struct {
+	c *cn.Client
+}
+
+// NewProcClient returns a client of family proc that talks to the kernel
+// through ep. d must be serving ep: it hands the Handler of Subscribe its
+// events. With [cn.WithSender], messages go out through another [cn.Sender],
+// such as a batching bus in front of ep.
+func NewProcClient(ep cn.Endpoint, d *cn.Dispatcher, opts ...cn.ClientOption) *ProcClient {
+	return &ProcClient{c: cn.NewClient(ep, d, ProcIdx, 0, []uint32{ProcGroup}, opts...)}
+}
+
+// Control subscribes (listen) or unsubscribes (ignore).
+//
+// Control sends msg to the kernel as send "control".
+func (c *ProcClient) Control(msg *ProcInput) error {
+	return c.c.Send(ProcControlVal, msg)
+}
+
+// Subscribe registers h for the events of family proc with the client's
+// Dispatcher and joins the family's groups on its endpoint. Either all of
+// that happens or, with an error, none.
+func (c *ProcClient) Subscribe(h ProcHandler) error {
+	return c.c.Subscribe(procRoutes(h), cn.KernelOnly())
+}
+
+// Unsubscribe leaves the groups Subscribe joined and unregisters its
+// Handler.
+func (c *ProcClient) Unsubscribe() error {
+	return c.c.Unsubscribe()
+}
+
+// ProcHandler handles the events of family proc that reach a client. Each
+// method gets the message as r and its decoded payload, which is valid only
+// until the method returns; methods run one at a time, on the goroutine of
+// the Dispatcher's Serve.
+type ProcHandler interface {
+	// Event is a process event, or the ack of a control message.
+	//
+	// Event handles each event "event".
+	Event(r *cn.Request, ev *ProcEvent)
+}
+
+// RegisterProc registers h with d for the events of family proc, from the
+// kernel only (source port 0; others are counted in Stats.Rejected); a
+// payload that does not decode is counted in Stats.Invalid and h is not
+// called. [cn.Dispatcher.AddCallback] says when it fails; then none of h's
+// methods is registered.
+func RegisterProc(d *cn.Dispatcher, h ProcHandler) error {
+	return cn.Register(d, procRoutes(h), cn.KernelOnly())
+}
+
+// procRoutes are the callbacks of h's methods.
+func procRoutes(h ProcHandler) []cn.Route {
+	return []cn.Route{
+		cn.On(cn.ID{Idx: ProcIdx, Val: ProcEventVal}, "proc.event", h.Event),
+	}
+}
+
+// ProcServer is the peer side of family proc: it takes the messages clients
+// send and answers their calls. r.From is the client's port; payloads are
+// valid only until the method returns; methods run one at a time, on the
+// goroutine of the Dispatcher's Serve. The kernel is the peer of family proc
+// (sender kernel): this side stands in for it in tests, sending from port 0
+// of cntest's Bus.Kernel().
+type ProcServer interface {
+	// Control subscribes (listen) or unsubscribes (ignore).
+	//
+	// Control handles each send "control".
+	Control(r *cn.Request, msg *ProcInput)
+}
+
+// RegisterProcServer registers srv with d for the sends and calls of family
+// proc, all or none. A call's reply goes back to the caller's port with the
+// request's seq and its ack plus one.
+func RegisterProcServer(d *cn.Dispatcher, srv ProcServer) error {
+	return cn.Register(d, []cn.Route{
+		cn.On(cn.ID{Idx: ProcIdx, Val: ProcControlVal}, "proc.control", srv.Control),
+	})
+}
+
+// ProcEvents sends the events of family proc, from the peer's side: to a
+// client's port, or to a group its subscribed clients have joined. The
+// kernel is the peer of family proc (sender kernel): this side stands in for
+// it in tests, sending from port 0 of cntest's Bus.Kernel().
+type ProcEvents struct {
+	out cn.Sender
+}
+
+// NewProcEvents returns an event sender that sends through out, e.g. a
+// *cn.Conn.
+func NewProcEvents(out cn.Sender) *ProcEvents {
+	return &ProcEvents{out: out}
+}
+
+// Event is a process event, or the ack of a control message.
+//
+// Event sends ev as event "event" to the port and group of to.
+func (e *ProcEvents) Event(ev *ProcEvent, to cn.Addr) error {
+	return cn.SendBinary(e.out, cn.ID{Idx: ProcIdx, Val: ProcEventVal}, ev, to)
+}
+
+// BroadcastEvent sends ev as event "event" to the family's group 1, which
+// every subscribed client has joined.
+func (e *ProcEvents) BroadcastEvent(ev *ProcEvent) error {
+	return e.Event(ev, cn.Addr{Group: ProcGroup})
+}
 
 // The schema's constants and declared sizes: editing them here or in
 // the schema without regenerating breaks the build.

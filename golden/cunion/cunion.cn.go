@@ -8,6 +8,9 @@ import (
 	"github.com/cngen/cngen/runtime/cn"
 )
 
+// The file needs a runtime/cn that supports this version of generated code.
+const _ = cn.GeneratedCodeVersion1
+
 // Ipv4 is the struct ipv4 of the schema.
 type Ipv4 struct {
 	Addr [4]uint8

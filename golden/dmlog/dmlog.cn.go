@@ -10,6 +10,9 @@ import (
 	"strconv"
 )
 
+// The file needs a runtime/cn that supports this version of generated code.
+const _ = cn.GeneratedCodeVersion1
+
 const (
 	DmUUIDLen = 129
 )
@@ -256,6 +259,109 @@ const (
 	// DmReplyVal is the val of send reply of family dm: [DmUlogRequest] to the peer.
 	DmReplyVal uint32 = 1
 )
+
+// DmClient is the client side of family dm, which talks to the kernel: a
+// method per send and Subscribe for its events. It is safe for concurrent
+// use.
+type DmClient struct {
+	c *cn.Client
+}
+
+// NewDmClient returns a client of family dm that talks to the kernel through
+// ep. d must be serving ep: it hands the Handler of Subscribe its events.
+// With [cn.WithSender], messages go out through another [cn.Sender], such as
+// a batching bus in front of ep.
+func NewDmClient(ep cn.Endpoint, d *cn.Dispatcher, opts ...cn.ClientOption) *DmClient {
+	return &DmClient{c: cn.NewClient(ep, d, DmIdx, 0, []uint32{DmGroup}, opts...)}
+}
+
+// Reply sends msg to the kernel as send "reply".
+func (c *DmClient) Reply(msg *DmUlogRequest) error {
+	return c.c.Send(DmReplyVal, msg)
+}
+
+// Subscribe registers h for the events of family dm with the client's
+// Dispatcher and joins the family's groups on its endpoint. Either all of
+// that happens or, with an error, none.
+func (c *DmClient) Subscribe(h DmHandler) error {
+	return c.c.Subscribe(dmRoutes(h), cn.KernelOnly())
+}
+
+// Unsubscribe leaves the groups Subscribe joined and unregisters its
+// Handler.
+func (c *DmClient) Unsubscribe() error {
+	return c.c.Unsubscribe()
+}
+
+// DmHandler handles the events of family dm that reach a client. Each method
+// gets the message as r and its decoded payload, which is valid only until
+// the method returns; methods run one at a time, on the goroutine of the
+// Dispatcher's Serve.
+type DmHandler interface {
+	// Request handles each event "request".
+	Request(r *cn.Request, ev *DmUlogRequest)
+}
+
+// RegisterDm registers h with d for the events of family dm, from the kernel
+// only (source port 0; others are counted in Stats.Rejected); a payload that
+// does not decode is counted in Stats.Invalid and h is not called.
+// [cn.Dispatcher.AddCallback] says when it fails; then none of h's methods
+// is registered.
+func RegisterDm(d *cn.Dispatcher, h DmHandler) error {
+	return cn.Register(d, dmRoutes(h), cn.KernelOnly())
+}
+
+// dmRoutes are the callbacks of h's methods.
+func dmRoutes(h DmHandler) []cn.Route {
+	return []cn.Route{
+		cn.On(cn.ID{Idx: DmIdx, Val: DmRequestVal}, "dm.request", h.Request),
+	}
+}
+
+// DmServer is the peer side of family dm: it takes the messages clients send
+// and answers their calls. r.From is the client's port; payloads are valid
+// only until the method returns; methods run one at a time, on the goroutine
+// of the Dispatcher's Serve. The kernel is the peer of family dm (sender
+// kernel): this side stands in for it in tests, sending from port 0 of
+// cntest's Bus.Kernel().
+type DmServer interface {
+	// Reply handles each send "reply".
+	Reply(r *cn.Request, msg *DmUlogRequest)
+}
+
+// RegisterDmServer registers srv with d for the sends and calls of family
+// dm, all or none. A call's reply goes back to the caller's port with the
+// request's seq and its ack plus one.
+func RegisterDmServer(d *cn.Dispatcher, srv DmServer) error {
+	return cn.Register(d, []cn.Route{
+		cn.On(cn.ID{Idx: DmIdx, Val: DmReplyVal}, "dm.reply", srv.Reply),
+	})
+}
+
+// DmEvents sends the events of family dm, from the peer's side: to a
+// client's port, or to a group its subscribed clients have joined. The
+// kernel is the peer of family dm (sender kernel): this side stands in for
+// it in tests, sending from port 0 of cntest's Bus.Kernel().
+type DmEvents struct {
+	out cn.Sender
+}
+
+// NewDmEvents returns an event sender that sends through out, e.g. a
+// *cn.Conn.
+func NewDmEvents(out cn.Sender) *DmEvents {
+	return &DmEvents{out: out}
+}
+
+// Request sends ev as event "request" to the port and group of to.
+func (e *DmEvents) Request(ev *DmUlogRequest, to cn.Addr) error {
+	return cn.SendBinary(e.out, cn.ID{Idx: DmIdx, Val: DmRequestVal}, ev, to)
+}
+
+// BroadcastRequest sends ev as event "request" to the family's group 7,
+// which every subscribed client has joined.
+func (e *DmEvents) BroadcastRequest(ev *DmUlogRequest) error {
+	return e.Request(ev, cn.Addr{Group: DmGroup})
+}
 
 // The schema's constants and declared sizes: editing them here or in
 // the schema without regenerating breaks the build.

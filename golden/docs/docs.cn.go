@@ -11,6 +11,9 @@ import (
 	"strconv"
 )
 
+// The file needs a runtime/cn that supports this version of generated code.
+const _ = cn.GeneratedCodeVersion1
+
 const (
 	// Limit caps things.
 	Limit = 64
@@ -175,6 +178,105 @@ const (
 	// OpsGotVal is the val of event got of family ops: [Record] from the peer.
 	OpsGotVal uint32 = 2
 )
+
+// OpsClient is the client side of family ops, which talks to one peer: a
+// method per send and Subscribe for its events. It is safe for concurrent
+// use.
+type OpsClient struct {
+	c *cn.Client
+}
+
+// NewOpsClient returns a client of family ops that talks to the peer at port
+// peer through ep. d must be serving ep: it hands the Handler of Subscribe
+// its events. With [cn.WithSender], messages go out through another
+// [cn.Sender], such as a batching bus in front of ep.
+func NewOpsClient(ep cn.Endpoint, d *cn.Dispatcher, peer uint32, opts ...cn.ClientOption) *OpsClient {
+	return &OpsClient{c: cn.NewClient(ep, d, OpsIdx, peer, nil, opts...)}
+}
+
+// Put stores a record.
+//
+// Put sends msg to the peer as send "put".
+func (c *OpsClient) Put(msg *Record) error {
+	return c.c.Send(OpsPutVal, msg)
+}
+
+// Subscribe registers h for the events of family ops with the client's
+// Dispatcher (the family has no group: its events come by unicast). Either
+// all of that happens or, with an error, none.
+func (c *OpsClient) Subscribe(h OpsHandler) error {
+	return c.c.Subscribe(opsRoutes(h))
+}
+
+// Unsubscribe unregisters the Handler of Subscribe.
+func (c *OpsClient) Unsubscribe() error {
+	return c.c.Unsubscribe()
+}
+
+// OpsHandler handles the events of family ops that reach a client. Each
+// method gets the message as r and its decoded payload, which is valid only
+// until the method returns; methods run one at a time, on the goroutine of
+// the Dispatcher's Serve.
+type OpsHandler interface {
+	// Got announces one.
+	//
+	// Got handles each event "got".
+	Got(r *cn.Request, ev *Record)
+}
+
+// RegisterOps registers h with d for the events of family ops, from any
+// port; a payload that does not decode is counted in Stats.Invalid and h is
+// not called. [cn.Dispatcher.AddCallback] says when it fails; then none of
+// h's methods is registered.
+func RegisterOps(d *cn.Dispatcher, h OpsHandler) error {
+	return cn.Register(d, opsRoutes(h))
+}
+
+// opsRoutes are the callbacks of h's methods.
+func opsRoutes(h OpsHandler) []cn.Route {
+	return []cn.Route{
+		cn.On(cn.ID{Idx: OpsIdx, Val: OpsGotVal}, "ops.got", h.Got),
+	}
+}
+
+// OpsServer is the peer side of family ops: it takes the messages clients
+// send and answers their calls. r.From is the client's port; payloads are
+// valid only until the method returns; methods run one at a time, on the
+// goroutine of the Dispatcher's Serve.
+type OpsServer interface {
+	// Put stores a record.
+	//
+	// Put handles each send "put".
+	Put(r *cn.Request, msg *Record)
+}
+
+// RegisterOpsServer registers srv with d for the sends and calls of family
+// ops, all or none. A call's reply goes back to the caller's port with the
+// request's seq and its ack plus one.
+func RegisterOpsServer(d *cn.Dispatcher, srv OpsServer) error {
+	return cn.Register(d, []cn.Route{
+		cn.On(cn.ID{Idx: OpsIdx, Val: OpsPutVal}, "ops.put", srv.Put),
+	})
+}
+
+// OpsEvents sends the events of family ops, from the peer's side: to a
+// client's port (the family has no group).
+type OpsEvents struct {
+	out cn.Sender
+}
+
+// NewOpsEvents returns an event sender that sends through out, e.g. a
+// *cn.Conn.
+func NewOpsEvents(out cn.Sender) *OpsEvents {
+	return &OpsEvents{out: out}
+}
+
+// Got announces one.
+//
+// Got sends ev as event "got" to the port and group of to.
+func (e *OpsEvents) Got(ev *Record, to cn.Addr) error {
+	return cn.SendBinary(e.out, cn.ID{Idx: OpsIdx, Val: OpsGotVal}, ev, to)
+}
 
 // The schema's constants and declared sizes: editing them here or in
 // the schema without regenerating breaks the build.

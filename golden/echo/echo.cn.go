@@ -4,9 +4,13 @@
 package echo
 
 import (
+	"context"
 	"encoding/binary"
 	"github.com/cngen/cngen/runtime/cn"
 )
+
+// The file needs a runtime/cn that supports this version of generated code.
+const _ = cn.GeneratedCodeVersion1
 
 // PingReq is the struct ping_req of the schema.
 type PingReq struct {
@@ -242,3 +246,172 @@ const (
 
 // EchoGroups are the multicast groups family echo broadcasts to.
 var EchoGroups = [...]uint32{20, 21}
+
+// EchoClient is the client side of family echo, which talks to one peer: a
+// method per send, a method per call, which waits for the reply and
+// Subscribe for its events. It is safe for concurrent use.
+type EchoClient struct {
+	c *cn.Client
+}
+
+// NewEchoClient returns a client of family echo that talks to the peer at
+// port peer through ep. d must be serving ep: it hands each call its reply,
+// and the Handler of Subscribe its events. With [cn.WithSender], messages go
+// out through another [cn.Sender], such as a batching bus in front of ep.
+func NewEchoClient(ep cn.Endpoint, d *cn.Dispatcher, peer uint32, opts ...cn.ClientOption) *EchoClient {
+	return &EchoClient{c: cn.NewClient(ep, d, EchoIdx, peer, EchoGroups[:], opts...)}
+}
+
+// Ping waits for the matching pong.
+//
+// Ping sends req to the peer as call "ping" and waits for the reply, matched
+// by seq and ack+1, until ctx is done: give ctx a deadline.
+func (c *EchoClient) Ping(ctx context.Context, req *PingReq) (*PingReply, error) {
+	reply := new(PingReply)
+	if err := c.c.Call(ctx, EchoPingVal, req, reply); err != nil {
+		return nil, err
+	}
+	return reply, nil
+}
+
+// Stop sends msg to the peer as send "stop".
+func (c *EchoClient) Stop(msg *Shutdown) error {
+	return c.c.Send(EchoStopVal, msg)
+}
+
+// Subscribe registers h for the events of family echo with the client's
+// Dispatcher and joins the family's groups on its endpoint. Either all of
+// that happens or, with an error, none.
+func (c *EchoClient) Subscribe(h EchoHandler) error {
+	return c.c.Subscribe(echoRoutes(h))
+}
+
+// Unsubscribe leaves the groups Subscribe joined and unregisters its
+// Handler.
+func (c *EchoClient) Unsubscribe() error {
+	return c.c.Unsubscribe()
+}
+
+// EchoHandler handles the events of family echo that reach a client. Each
+// method gets the message as r and its decoded payload, which is valid only
+// until the method returns; methods run one at a time, on the goroutine of
+// the Dispatcher's Serve.
+type EchoHandler interface {
+	// Tick arrives once a second.
+	//
+	// Tick handles each event "tick".
+	Tick(r *cn.Request, ev *Tick)
+	// Log handles each event "log".
+	Log(r *cn.Request, ev string)
+}
+
+// RegisterEcho registers h with d for the events of family echo, from any
+// port; a payload that does not decode is counted in Stats.Invalid and h is
+// not called. [cn.Dispatcher.AddCallback] says when it fails; then none of
+// h's methods is registered.
+func RegisterEcho(d *cn.Dispatcher, h EchoHandler) error {
+	return cn.Register(d, echoRoutes(h))
+}
+
+// echoRoutes are the callbacks of h's methods.
+func echoRoutes(h EchoHandler) []cn.Route {
+	return []cn.Route{
+		cn.On(cn.ID{Idx: EchoIdx, Val: EchoTickVal}, "echo.tick", h.Tick),
+		cn.On(cn.ID{Idx: EchoIdx, Val: EchoLogVal}, "echo.log", func(r *cn.Request, ev *echoLogPayload) {
+			h.Log(r, ev.v)
+		}),
+	}
+}
+
+// EchoServer is the peer side of family echo: it takes the messages clients
+// send and answers their calls. r.From is the client's port; payloads are
+// valid only until the method returns; methods run one at a time, on the
+// goroutine of the Dispatcher's Serve.
+type EchoServer interface {
+	// Ping waits for the matching pong.
+	//
+	// Ping answers each call "ping": the reply goes back to the caller, or
+	// nothing when it returns an error (counted in Stats.Failed).
+	Ping(r *cn.Request, req *PingReq) (*PingReply, error)
+	// Stop handles each send "stop".
+	Stop(r *cn.Request, msg *Shutdown)
+}
+
+// RegisterEchoServer registers srv with d for the sends and calls of family
+// echo, all or none. A call's reply goes back to the caller's port with the
+// request's seq and its ack plus one.
+func RegisterEchoServer(d *cn.Dispatcher, srv EchoServer) error {
+	return cn.Register(d, []cn.Route{
+		cn.OnCall(cn.ID{Idx: EchoIdx, Val: EchoPingVal}, "echo.ping", srv.Ping),
+		cn.On(cn.ID{Idx: EchoIdx, Val: EchoStopVal}, "echo.stop", srv.Stop),
+	})
+}
+
+// EchoEvents sends the events of family echo, from the peer's side: to a
+// client's port, or to a group its subscribed clients have joined.
+type EchoEvents struct {
+	out cn.Sender
+}
+
+// NewEchoEvents returns an event sender that sends through out, e.g. a
+// *cn.Conn.
+func NewEchoEvents(out cn.Sender) *EchoEvents {
+	return &EchoEvents{out: out}
+}
+
+// Tick arrives once a second.
+//
+// Tick sends ev as event "tick" to the port and group of to.
+func (e *EchoEvents) Tick(ev *Tick, to cn.Addr) error {
+	return cn.SendBinary(e.out, cn.ID{Idx: EchoIdx, Val: EchoTickVal}, ev, to)
+}
+
+// BroadcastTick sends ev as event "tick" to the family's group 20, which
+// every subscribed client has joined.
+func (e *EchoEvents) BroadcastTick(ev *Tick) error {
+	return e.Tick(ev, cn.Addr{Group: EchoGroups[0]})
+}
+
+// Log sends ev as event "log" to the port and group of to.
+func (e *EchoEvents) Log(ev string, to cn.Addr) error {
+	return cn.SendBinary(e.out, cn.ID{Idx: EchoIdx, Val: EchoLogVal}, &echoLogPayload{v: ev}, to)
+}
+
+// BroadcastLog sends ev as event "log" to the family's group 20, which every
+// subscribed client has joined.
+func (e *EchoEvents) BroadcastLog(ev string) error {
+	return e.Log(ev, cn.Addr{Group: EchoGroups[0]})
+}
+
+// echoLogPayload carries the payload of event log, a string, through the
+// runtime's codecs.
+type echoLogPayload struct {
+	v string
+}
+
+// AppendBinary appends the encoding of x.v to b.
+func (x *echoLogPayload) AppendBinary(b []byte) ([]byte, error) {
+	s := len(b)
+	var err error
+	if b, err = cn.AppendString(b, x.v); err != nil {
+		return b[:s], cn.NestEncode(err, "echo.log", "")
+	}
+	return b, nil
+}
+
+// UnmarshalBinary decodes b into x.v.
+func (x *echoLogPayload) UnmarshalBinary(b []byte) error {
+	_, err := x.decode(b)
+	return err
+}
+
+// decode decodes x.v from the start of b and returns the number of bytes it used.
+func (x *echoLogPayload) decode(b []byte) (int, error) {
+	l := cn.IndexNUL(b)
+	if l < 0 {
+		return 0, cn.NoNUL("echo.log", "", 0, len(b))
+	}
+	x.v = cn.Text(x.v, b[0:l])
+	p := l + 1
+	return min(len(b), p), nil
+}

@@ -9,6 +9,9 @@ import (
 	"strconv"
 )
 
+// The file needs a runtime/cn that supports this version of generated code.
+const _ = cn.GeneratedCodeVersion1
+
 // Color is a closed set.
 type Color uint8
 

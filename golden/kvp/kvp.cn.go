@@ -10,6 +10,9 @@ import (
 	"strconv"
 )
 
+// The file needs a runtime/cn that supports this version of generated code.
+const _ = cn.GeneratedCodeVersion1
+
 const (
 	HvKvpExchangeMaxKeySize   = 0x200
 	HvKvpExchangeMaxValueSize = 0x800
@@ -792,6 +795,109 @@ const (
 	// KvpReplyVal is the val of send reply of family kvp: [HvKvpHdr] to the peer.
 	KvpReplyVal uint32 = 1
 )
+
+// KvpClient is the client side of family kvp, which talks to the kernel: a
+// method per send and Subscribe for its events. It is safe for concurrent
+// use.
+type KvpClient struct {
+	c *cn.Client
+}
+
+// NewKvpClient returns a client of family kvp that talks to the kernel
+// through ep. d must be serving ep: it hands the Handler of Subscribe its
+// events. With [cn.WithSender], messages go out through another [cn.Sender],
+// such as a batching bus in front of ep.
+func NewKvpClient(ep cn.Endpoint, d *cn.Dispatcher, opts ...cn.ClientOption) *KvpClient {
+	return &KvpClient{c: cn.NewClient(ep, d, KvpIdx, 0, []uint32{KvpGroup}, opts...)}
+}
+
+// Reply sends msg to the kernel as send "reply".
+func (c *KvpClient) Reply(msg *HvKvpHdr) error {
+	return c.c.Send(KvpReplyVal, msg)
+}
+
+// Subscribe registers h for the events of family kvp with the client's
+// Dispatcher and joins the family's groups on its endpoint. Either all of
+// that happens or, with an error, none.
+func (c *KvpClient) Subscribe(h KvpHandler) error {
+	return c.c.Subscribe(kvpRoutes(h), cn.KernelOnly())
+}
+
+// Unsubscribe leaves the groups Subscribe joined and unregisters its
+// Handler.
+func (c *KvpClient) Unsubscribe() error {
+	return c.c.Unsubscribe()
+}
+
+// KvpHandler handles the events of family kvp that reach a client. Each
+// method gets the message as r and its decoded payload, which is valid only
+// until the method returns; methods run one at a time, on the goroutine of
+// the Dispatcher's Serve.
+type KvpHandler interface {
+	// Request handles each event "request".
+	Request(r *cn.Request, ev *HvKvpHdr)
+}
+
+// RegisterKvp registers h with d for the events of family kvp, from the
+// kernel only (source port 0; others are counted in Stats.Rejected); a
+// payload that does not decode is counted in Stats.Invalid and h is not
+// called. [cn.Dispatcher.AddCallback] says when it fails; then none of h's
+// methods is registered.
+func RegisterKvp(d *cn.Dispatcher, h KvpHandler) error {
+	return cn.Register(d, kvpRoutes(h), cn.KernelOnly())
+}
+
+// kvpRoutes are the callbacks of h's methods.
+func kvpRoutes(h KvpHandler) []cn.Route {
+	return []cn.Route{
+		cn.On(cn.ID{Idx: KvpIdx, Val: KvpRequestVal}, "kvp.request", h.Request),
+	}
+}
+
+// KvpServer is the peer side of family kvp: it takes the messages clients
+// send and answers their calls. r.From is the client's port; payloads are
+// valid only until the method returns; methods run one at a time, on the
+// goroutine of the Dispatcher's Serve. The kernel is the peer of family kvp
+// (sender kernel): this side stands in for it in tests, sending from port 0
+// of cntest's Bus.Kernel().
+type KvpServer interface {
+	// Reply handles each send "reply".
+	Reply(r *cn.Request, msg *HvKvpHdr)
+}
+
+// RegisterKvpServer registers srv with d for the sends and calls of family
+// kvp, all or none. A call's reply goes back to the caller's port with the
+// request's seq and its ack plus one.
+func RegisterKvpServer(d *cn.Dispatcher, srv KvpServer) error {
+	return cn.Register(d, []cn.Route{
+		cn.On(cn.ID{Idx: KvpIdx, Val: KvpReplyVal}, "kvp.reply", srv.Reply),
+	})
+}
+
+// KvpEvents sends the events of family kvp, from the peer's side: to a
+// client's port, or to a group its subscribed clients have joined. The
+// kernel is the peer of family kvp (sender kernel): this side stands in for
+// it in tests, sending from port 0 of cntest's Bus.Kernel().
+type KvpEvents struct {
+	out cn.Sender
+}
+
+// NewKvpEvents returns an event sender that sends through out, e.g. a
+// *cn.Conn.
+func NewKvpEvents(out cn.Sender) *KvpEvents {
+	return &KvpEvents{out: out}
+}
+
+// Request sends ev as event "request" to the port and group of to.
+func (e *KvpEvents) Request(ev *HvKvpHdr, to cn.Addr) error {
+	return cn.SendBinary(e.out, cn.ID{Idx: KvpIdx, Val: KvpRequestVal}, ev, to)
+}
+
+// BroadcastRequest sends ev as event "request" to the family's group 9,
+// which every subscribed client has joined.
+func (e *KvpEvents) BroadcastRequest(ev *HvKvpHdr) error {
+	return e.Request(ev, cn.Addr{Group: KvpGroup})
+}
 
 // The schema's constants and declared sizes: editing them here or in
 // the schema without regenerating breaks the build.

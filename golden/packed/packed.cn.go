@@ -8,6 +8,9 @@ import (
 	"github.com/cngen/cngen/runtime/cn"
 )
 
+// The file needs a runtime/cn that supports this version of generated code.
+const _ = cn.GeneratedCodeVersion1
+
 // Tight is the struct tight of the schema.
 type Tight struct {
 	Kind  uint8

@@ -9,6 +9,9 @@ import (
 	"github.com/cngen/cngen/runtime/cn"
 )
 
+// The file needs a runtime/cn that supports this version of generated code.
+const _ = cn.GeneratedCodeVersion1
+
 const (
 	One      = 1
 	Mask     = 0xfff

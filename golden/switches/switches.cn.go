@@ -9,6 +9,9 @@ import (
 	"strconv"
 )
 
+// The file needs a runtime/cn that supports this version of generated code.
+const _ = cn.GeneratedCodeVersion1
+
 // Op is the enum op of the schema.
 type Op uint16
 

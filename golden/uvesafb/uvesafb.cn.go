@@ -9,6 +9,9 @@ import (
 	"github.com/cngen/cngen/runtime/cn"
 )
 
+// The file needs a runtime/cn that supports this version of generated code.
+const _ = cn.GeneratedCodeVersion1
+
 // TaskFlags is the flags task_flags of the schema.
 type TaskFlags uint8
 
@@ -299,6 +302,109 @@ const (
 	// UvesafbResultVal is the val of send result of family uvesafb: [UvesafbTask] to the peer.
 	UvesafbResultVal uint32 = 1
 )
+
+// UvesafbClient is the client side of family uvesafb, which talks to the
+// kernel: a method per send and Subscribe for its events. It is safe for
+// concurrent use.
+type UvesafbClient struct {
+	c *cn.Client
+}
+
+// NewUvesafbClient returns a client of family uvesafb that talks to the
+// kernel through ep. d must be serving ep: it hands the Handler of Subscribe
+// its events. With [cn.WithSender], messages go out through another
+// [cn.Sender], such as a batching bus in front of ep.
+func NewUvesafbClient(ep cn.Endpoint, d *cn.Dispatcher, opts ...cn.ClientOption) *UvesafbClient {
+	return &UvesafbClient{c: cn.NewClient(ep, d, UvesafbIdx, 0, []uint32{UvesafbGroup}, opts...)}
+}
+
+// Result sends msg to the kernel as send "result".
+func (c *UvesafbClient) Result(msg *UvesafbTask) error {
+	return c.c.Send(UvesafbResultVal, msg)
+}
+
+// Subscribe registers h for the events of family uvesafb with the client's
+// Dispatcher and joins the family's groups on its endpoint. Either all of
+// that happens or, with an error, none.
+func (c *UvesafbClient) Subscribe(h UvesafbHandler) error {
+	return c.c.Subscribe(uvesafbRoutes(h), cn.KernelOnly())
+}
+
+// Unsubscribe leaves the groups Subscribe joined and unregisters its
+// Handler.
+func (c *UvesafbClient) Unsubscribe() error {
+	return c.c.Unsubscribe()
+}
+
+// UvesafbHandler handles the events of family uvesafb that reach a client.
+// Each method gets the message as r and its decoded payload, which is valid
+// only until the method returns; methods run one at a time, on the goroutine
+// of the Dispatcher's Serve.
+type UvesafbHandler interface {
+	// Task handles each event "task".
+	Task(r *cn.Request, ev *UvesafbTask)
+}
+
+// RegisterUvesafb registers h with d for the events of family uvesafb, from
+// the kernel only (source port 0; others are counted in Stats.Rejected); a
+// payload that does not decode is counted in Stats.Invalid and h is not
+// called. [cn.Dispatcher.AddCallback] says when it fails; then none of h's
+// methods is registered.
+func RegisterUvesafb(d *cn.Dispatcher, h UvesafbHandler) error {
+	return cn.Register(d, uvesafbRoutes(h), cn.KernelOnly())
+}
+
+// uvesafbRoutes are the callbacks of h's methods.
+func uvesafbRoutes(h UvesafbHandler) []cn.Route {
+	return []cn.Route{
+		cn.On(cn.ID{Idx: UvesafbIdx, Val: UvesafbTaskVal}, "uvesafb.task", h.Task),
+	}
+}
+
+// UvesafbServer is the peer side of family uvesafb: it takes the messages
+// clients send and answers their calls. r.From is the client's port;
+// payloads are valid only until the method returns; methods run one at a
+// time, on the goroutine of the Dispatcher's Serve. The kernel is the peer
+// of family uvesafb (sender kernel): this side stands in for it in tests,
+// sending from port 0 of cntest's Bus.Kernel().
+type UvesafbServer interface {
+	// Result handles each send "result".
+	Result(r *cn.Request, msg *UvesafbTask)
+}
+
+// RegisterUvesafbServer registers srv with d for the sends and calls of
+// family uvesafb, all or none. A call's reply goes back to the caller's port
+// with the request's seq and its ack plus one.
+func RegisterUvesafbServer(d *cn.Dispatcher, srv UvesafbServer) error {
+	return cn.Register(d, []cn.Route{
+		cn.On(cn.ID{Idx: UvesafbIdx, Val: UvesafbResultVal}, "uvesafb.result", srv.Result),
+	})
+}
+
+// UvesafbEvents sends the events of family uvesafb, from the peer's side: to
+// a client's port, or to a group its subscribed clients have joined. The
+// kernel is the peer of family uvesafb (sender kernel): this side stands in
+// for it in tests, sending from port 0 of cntest's Bus.Kernel().
+type UvesafbEvents struct {
+	out cn.Sender
+}
+
+// NewUvesafbEvents returns an event sender that sends through out, e.g. a
+// *cn.Conn.
+func NewUvesafbEvents(out cn.Sender) *UvesafbEvents {
+	return &UvesafbEvents{out: out}
+}
+
+// Task sends ev as event "task" to the port and group of to.
+func (e *UvesafbEvents) Task(ev *UvesafbTask, to cn.Addr) error {
+	return cn.SendBinary(e.out, cn.ID{Idx: UvesafbIdx, Val: UvesafbTaskVal}, ev, to)
+}
+
+// BroadcastTask sends ev as event "task" to the family's group 4, which
+// every subscribed client has joined.
+func (e *UvesafbEvents) BroadcastTask(ev *UvesafbTask) error {
+	return e.Task(ev, cn.Addr{Group: UvesafbGroup})
+}
 
 // The schema's constants and declared sizes: editing them here or in
 // the schema without regenerating breaks the build.

@@ -10,6 +10,9 @@ import (
 	"strconv"
 )
 
+// The file needs a runtime/cn that supports this version of generated code.
+const _ = cn.GeneratedCodeVersion1
+
 // MsgType is the enum msg_type of the schema.
 type MsgType uint8
 
@@ -412,6 +415,109 @@ const (
 	// W1ReplyVal is the val of event reply of family w1: [W1NetlinkMsg] from the peer.
 	W1ReplyVal uint32 = 1
 )
+
+// W1Client is the client side of family w1, which talks to the kernel: a
+// method per send and Subscribe for its events. It is safe for concurrent
+// use.
+type W1Client struct {
+	c *cn.Client
+}
+
+// NewW1Client returns a client of family w1 that talks to the kernel through
+// ep. d must be serving ep: it hands the Handler of Subscribe its events.
+// With [cn.WithSender], messages go out through another [cn.Sender], such as
+// a batching bus in front of ep.
+func NewW1Client(ep cn.Endpoint, d *cn.Dispatcher, opts ...cn.ClientOption) *W1Client {
+	return &W1Client{c: cn.NewClient(ep, d, W1Idx, 0, []uint32{W1Group}, opts...)}
+}
+
+// Request sends msg to the kernel as send "request".
+func (c *W1Client) Request(msg *W1NetlinkMsg) error {
+	return c.c.Send(W1RequestVal, msg)
+}
+
+// Subscribe registers h for the events of family w1 with the client's
+// Dispatcher and joins the family's groups on its endpoint. Either all of
+// that happens or, with an error, none.
+func (c *W1Client) Subscribe(h W1Handler) error {
+	return c.c.Subscribe(w1Routes(h), cn.KernelOnly())
+}
+
+// Unsubscribe leaves the groups Subscribe joined and unregisters its
+// Handler.
+func (c *W1Client) Unsubscribe() error {
+	return c.c.Unsubscribe()
+}
+
+// W1Handler handles the events of family w1 that reach a client. Each method
+// gets the message as r and its decoded payload, which is valid only until
+// the method returns; methods run one at a time, on the goroutine of the
+// Dispatcher's Serve.
+type W1Handler interface {
+	// Reply handles each event "reply".
+	Reply(r *cn.Request, ev *W1NetlinkMsg)
+}
+
+// RegisterW1 registers h with d for the events of family w1, from the kernel
+// only (source port 0; others are counted in Stats.Rejected); a payload that
+// does not decode is counted in Stats.Invalid and h is not called.
+// [cn.Dispatcher.AddCallback] says when it fails; then none of h's methods
+// is registered.
+func RegisterW1(d *cn.Dispatcher, h W1Handler) error {
+	return cn.Register(d, w1Routes(h), cn.KernelOnly())
+}
+
+// w1Routes are the callbacks of h's methods.
+func w1Routes(h W1Handler) []cn.Route {
+	return []cn.Route{
+		cn.On(cn.ID{Idx: W1Idx, Val: W1ReplyVal}, "w1.reply", h.Reply),
+	}
+}
+
+// W1Server is the peer side of family w1: it takes the messages clients send
+// and answers their calls. r.From is the client's port; payloads are valid
+// only until the method returns; methods run one at a time, on the goroutine
+// of the Dispatcher's Serve. The kernel is the peer of family w1 (sender
+// kernel): this side stands in for it in tests, sending from port 0 of
+// cntest's Bus.Kernel().
+type W1Server interface {
+	// Request handles each send "request".
+	Request(r *cn.Request, msg *W1NetlinkMsg)
+}
+
+// RegisterW1Server registers srv with d for the sends and calls of family
+// w1, all or none. A call's reply goes back to the caller's port with the
+// request's seq and its ack plus one.
+func RegisterW1Server(d *cn.Dispatcher, srv W1Server) error {
+	return cn.Register(d, []cn.Route{
+		cn.On(cn.ID{Idx: W1Idx, Val: W1RequestVal}, "w1.request", srv.Request),
+	})
+}
+
+// W1Events sends the events of family w1, from the peer's side: to a
+// client's port, or to a group its subscribed clients have joined. The
+// kernel is the peer of family w1 (sender kernel): this side stands in for
+// it in tests, sending from port 0 of cntest's Bus.Kernel().
+type W1Events struct {
+	out cn.Sender
+}
+
+// NewW1Events returns an event sender that sends through out, e.g. a
+// *cn.Conn.
+func NewW1Events(out cn.Sender) *W1Events {
+	return &W1Events{out: out}
+}
+
+// Reply sends ev as event "reply" to the port and group of to.
+func (e *W1Events) Reply(ev *W1NetlinkMsg, to cn.Addr) error {
+	return cn.SendBinary(e.out, cn.ID{Idx: W1Idx, Val: W1ReplyVal}, ev, to)
+}
+
+// BroadcastReply sends ev as event "reply" to the family's group 3, which
+// every subscribed client has joined.
+func (e *W1Events) BroadcastReply(ev *W1NetlinkMsg) error {
+	return e.Reply(ev, cn.Addr{Group: W1Group})
+}
 
 // The schema's constants and declared sizes: editing them here or in
 // the schema without regenerating breaks the build.

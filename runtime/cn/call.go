@@ -23,17 +23,19 @@ type pendingCall struct {
 	reply chan Message
 }
 
-// Call sends req to the port of to through ep and waits for its reply:
+// Call sends req to the port of to through s and waits for its reply:
 // the message with req's ID and Seq and an Ack one more, from that same
 // port (a reply from any other port is not taken for one). A Serve of d
-// must be receiving from ep meanwhile: it hands the reply over instead
-// of dispatching it, and counts it in [Stats].Replies.
+// must be receiving from the endpoint the reply comes back to (s itself
+// when it is an [Endpoint]; the endpoint behind it otherwise)
+// meanwhile: it hands the reply over instead of dispatching it, and
+// counts it in [Stats].Replies.
 //
 // When req.Seq and req.Ack are both zero, Call numbers req first with a
 // sequence number of d's and a random Ack. It returns the reply, its
 // Data copied, or ctx's error when ctx is done first. Any number of
 // Calls may wait at once.
-func (d *Dispatcher) Call(ctx context.Context, ep Endpoint, req *Msg, to Addr) (Message, error) {
+func (d *Dispatcher) Call(ctx context.Context, s Sender, req *Msg, to Addr) (Message, error) {
 	if req.Seq == 0 && req.Ack == 0 {
 		req.Seq, req.Ack = d.calls.seq.Add(1), rand.Uint32()|1
 	}
@@ -43,7 +45,7 @@ func (d *Dispatcher) Call(ctx context.Context, ep Endpoint, req *Msg, to Addr) (
 		return Message{}, err
 	}
 	defer d.calls.remove(req.ID, key)
-	if err := ep.Send(req, to); err != nil {
+	if err := s.Send(req, to); err != nil {
 		return Message{}, err
 	}
 	select {

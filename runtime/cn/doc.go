@@ -37,6 +37,27 @@
 // field and offset and wrap a sentinel such as [ErrShort] or
 // [ErrUnknownValue], and a few byte helpers ([CStringText], [FlagsString]).
 //
+// Its typed glue for each family is a thin layer over the rest:
+//
+//   - <Family>Client wraps a [Client], which encodes a payload and sends
+//     it to the peer ([Client.Send]), makes a call and decodes its reply
+//     ([Client.Call], over [Dispatcher.Call]), and subscribes to events
+//     ([Client.Subscribe]: the family's routes registered, its groups
+//     joined). It sends through a [Sender]: its endpoint, or with
+//     [WithSender] a batching bus in front of it (runtime/cbus).
+//   - Register<Family> and Register<Family>Server build a [Route] per
+//     method of a Handler or Server, with [On] (decode, then call) or
+//     [OnCall] (decode, call, send the reply with the request's seq and
+//     ack+1, or report the method's error with [Request.Fail]), and add
+//     them all, or none, with [Register]; [KernelOnly] for a family the
+//     kernel serves.
+//   - <Family>Events sends events with [SendBinary].
+//
+// Every generated file states the version of that contract it was
+// generated for, with const _ = cn.GeneratedCodeVersion1 (see
+// [GeneratedCodeVersion1]): generated code and a runtime that do not
+// match fail to build, with the version's name in the error.
+//
 // # Dispatching
 //
 // A [Dispatcher] is the user-space twin of cn_add_callback: callbacks

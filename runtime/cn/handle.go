@@ -16,10 +16,17 @@ type Payload[T any] interface {
 // for later messages: fn must not keep it. Decoding allocates nothing
 // when T's decoder does not.
 //
-// Generated Register functions wire each method of a Handler this way.
+// Generated Register functions wire each method of a Handler this way,
+// through [On] and [Register].
 func Handle[T any, P Payload[T]](d *Dispatcher, id ID, name string, fn func(*Request, P), opts ...CallbackOption) error {
+	return d.AddCallback(id, name, decoding(fn), opts...)
+}
+
+// decoding returns the callback that decodes a message's data as a T
+// and hands it to fn.
+func decoding[T any, P Payload[T]](fn func(*Request, P)) func(*Request) {
 	pool := &sync.Pool{New: func() any { return P(new(T)) }}
-	return d.AddCallback(id, name, func(r *Request) {
+	return func(r *Request) {
 		v := pool.Get().(P)
 		defer pool.Put(v)
 		if err := v.UnmarshalBinary(r.Data); err != nil {
@@ -27,5 +34,5 @@ func Handle[T any, P Payload[T]](d *Dispatcher, id ID, name string, fn func(*Req
 			return
 		}
 		fn(r, v)
-	}, opts...)
+	}
 }

@@ -1,5 +1,7 @@
 package cn
 
+import "encoding"
+
 // Request is a message handed to a callback, with the endpoint it came
 // through so that the callback can answer.
 //
@@ -12,6 +14,7 @@ type Request struct {
 	d     *Dispatcher
 	cb    *callback
 	reply Msg
+	buf   []byte // replyWith's encoding, reused
 }
 
 // Endpoint is the endpoint the message came through, to send more than
@@ -34,4 +37,23 @@ func (r *Request) Reply(data []byte) error {
 func (r *Request) Invalid(err error) {
 	r.d.stats.invalid.Add(1)
 	r.d.report(&DispatchError{ID: r.ID, Name: r.cb.name, From: r.From, Err: err})
+}
+
+// Fail reports that the callback could not handle the message, or not
+// answer it: the Dispatcher counts it in [Stats].Failed and passes err,
+// in a [*DispatchError], to OnError. A call answered with an error by a
+// generated Server's method ends here, and no reply is sent.
+func (r *Request) Fail(err error) {
+	r.d.stats.failed.Add(1)
+	r.d.report(&DispatchError{ID: r.ID, Name: r.cb.name, From: r.From, Err: err})
+}
+
+// replyWith encodes v and sends it as the reply, as Reply does.
+func (r *Request) replyWith(v encoding.BinaryAppender) error {
+	b, err := v.AppendBinary(r.buf[:0])
+	if err != nil {
+		return err
+	}
+	r.buf = b
+	return r.Reply(b)
 }

@@ -14,6 +14,7 @@ type Stats struct {
 	Rejected   uint64 // messages from a sender their callback does not accept
 	Malformed  uint64 // datagrams that did not parse, wholly or in part
 	Invalid    uint64 // messages a callback reported undecodable (Request.Invalid)
+	Failed     uint64 // messages a callback could not handle or answer (Request.Fail)
 	Overruns   uint64 // ENOBUFS reports: the kernel dropped messages
 	Panics     uint64 // callbacks that panicked, recovered
 }
@@ -23,6 +24,7 @@ type counters struct {
 	received, dispatched, replies        atomic.Uint64
 	unknown, rejected                    atomic.Uint64
 	malformed, invalid, overruns, panics atomic.Uint64
+	failed                               atomic.Uint64
 }
 
 func (c *counters) snapshot() Stats {
@@ -34,6 +36,7 @@ func (c *counters) snapshot() Stats {
 		Rejected:   c.rejected.Load(),
 		Malformed:  c.malformed.Load(),
 		Invalid:    c.invalid.Load(),
+		Failed:     c.failed.Load(),
 		Overruns:   c.overruns.Load(),
 		Panics:     c.panics.Load(),
 	}

@@ -1,0 +1,336 @@
+package golden
+
+// The typed glue generated for golden/echo (a user-space family with a
+// call, events and a send) and golden/dmlog (a family the kernel serves),
+// at work: over the in-memory bus of runtime/cntest, and over real
+// netlink sockets as root.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cngen/cngen/golden/dmlog"
+	"github.com/cngen/cngen/golden/echo"
+	"github.com/cngen/cngen/runtime/cn"
+	"github.com/cngen/cngen/runtime/cntest"
+)
+
+var errSilent = errors.New("echo: told to stay silent")
+
+// echoServer is an echo.EchoServer: a ping's reply repeats its ID and
+// payload and carries the caller's port as its time; a ping with the
+// payload "silent" gets no reply.
+type echoServer struct {
+	stops chan stop
+}
+
+// stop is a send the server took: its reason and the sender's port.
+type stop struct {
+	Reason string
+	From   uint32
+}
+
+func (s *echoServer) Ping(r *cn.Request, req *echo.PingReq) (*echo.PingReply, error) {
+	if string(req.Payload) == "silent" {
+		return nil, errSilent
+	}
+	return &echo.PingReply{ID: req.ID, ServerTimeNS: uint64(r.From), Payload: req.Payload}, nil
+}
+
+func (s *echoServer) Stop(r *cn.Request, msg *echo.Shutdown) {
+	s.stops <- stop{msg.Reason.String(), r.From}
+}
+
+// echoHandler is an echo.EchoHandler that passes on what it gets.
+type echoHandler struct {
+	got chan any
+}
+
+func (h *echoHandler) Tick(r *cn.Request, ev *echo.Tick) { h.got <- *ev }
+func (h *echoHandler) Log(r *cn.Request, ev string)      { h.got <- ev }
+
+func (h *echoHandler) next(t *testing.T) any {
+	t.Helper()
+	select {
+	case v := <-h.got:
+		return v
+	case <-time.After(5 * time.Second):
+		t.Fatal("no event arrived")
+		return nil
+	}
+}
+
+// echoSetup is an echo server and client, each an endpoint served by a
+// Dispatcher of its own.
+type echoSetup struct {
+	srvConn, cliConn cn.Endpoint
+	srvPort, cliPort uint32
+	srvD, cliD       cn.Dispatcher
+	server           *echoServer
+	client           *echo.EchoClient
+}
+
+// newEchoSetup registers the generated server on srv and makes a client
+// on cli; both are served until the test ends.
+func newEchoSetup(t *testing.T, srv, cli cn.Endpoint, srvPort, cliPort uint32) *echoSetup {
+	t.Helper()
+	e := &echoSetup{srvConn: srv, cliConn: cli, srvPort: srvPort, cliPort: cliPort, server: &echoServer{stops: make(chan stop, 1)}}
+	if err := echo.RegisterEchoServer(&e.srvD, e.server); err != nil {
+		t.Fatal(err)
+	}
+	serveUntilCleanup(t, &e.srvD, srv)
+	serveUntilCleanup(t, &e.cliD, cli)
+	e.client = echo.NewEchoClient(cli, &e.cliD, srvPort)
+	return e
+}
+
+func serveUntilCleanup(t *testing.T, d *cn.Dispatcher, ep cn.Endpoint) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- d.Serve(ctx, ep) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Errorf("Serve = %v, want context.Canceled", err)
+		}
+	})
+}
+
+func fakeEcho(t *testing.T) *echoSetup {
+	bus := cntest.NewBus()
+	srv, cli := bus.Dial(), bus.Dial()
+	return newEchoSetup(t, srv, cli, srv.Port(), cli.Port())
+}
+
+func timeout(t *testing.T, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// checkPing makes one call and checks that the reply is its own.
+func (e *echoSetup) checkPing(t *testing.T, ctx context.Context, id uint32) {
+	payload := []byte(fmt.Sprint("payload of ", id))
+	reply, err := e.client.Ping(ctx, &echo.PingReq{ID: id, Payload: payload})
+	if err != nil {
+		t.Errorf("ping %d: %v", id, err)
+		return
+	}
+	want := &echo.PingReply{ID: id, ServerTimeNS: uint64(e.cliPort), Payload: payload}
+	if diff := cmp.Diff(want, reply); diff != "" {
+		t.Errorf("ping %d: reply (-want +got):\n%s", id, diff)
+	}
+}
+
+// checkConcurrentPings runs 50 calls at once: each gets its own reply.
+func (e *echoSetup) checkConcurrentPings(t *testing.T) {
+	ctx := timeout(t, 10*time.Second)
+	var wg sync.WaitGroup
+	for id := range uint32(50) {
+		wg.Go(func() { e.checkPing(t, ctx, 1000+id) })
+	}
+	wg.Wait()
+	if st := e.cliD.Stats(); st.Replies < 50 {
+		t.Errorf("client Stats %+v: want the 50 replies handed to their calls", st)
+	}
+}
+
+// checkDeadline: a call the server does not answer ends at its deadline;
+// the server counts its failure.
+func (e *echoSetup) checkDeadline(t *testing.T) {
+	failed := e.srvD.Stats().Failed
+	start := time.Now()
+	_, err := e.client.Ping(timeout(t, 50*time.Millisecond), &echo.PingReq{ID: 1, Payload: []byte("silent")})
+	var oe *cn.OpError
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &oe) || !oe.Timeout() {
+		t.Errorf("unanswered ping = %v, want an *OpError timing out", err)
+	}
+	if waited := time.Since(start); waited > 5*time.Second {
+		t.Errorf("the call waited %v past its 50ms deadline", waited)
+	}
+	if got := e.srvD.Stats().Failed - failed; got != 1 {
+		t.Errorf("server Stats.Failed grew by %d, want 1", got)
+	}
+}
+
+// checkSend: a send reaches the server's method, from the client's port.
+func (e *echoSetup) checkSend(t *testing.T) {
+	var msg echo.Shutdown
+	msg.Reason.Set("bye")
+	if err := e.client.Stop(&msg); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case got := <-e.server.stops:
+		if diff := cmp.Diff(stop{"bye", e.cliPort}, got); diff != "" {
+			t.Errorf("Stop (-want +got):\n%s", diff)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the send did not reach the server")
+	}
+}
+
+// checkEvents: after Subscribe, a broadcast tick and a unicast log reach
+// the client's Handler; after Unsubscribe, a broadcast no longer does.
+func (e *echoSetup) checkEvents(t *testing.T) {
+	h := &echoHandler{got: make(chan any, 10)}
+	if err := e.client.Subscribe(h); err != nil {
+		t.Fatal(err)
+	}
+	events := echo.NewEchoEvents(e.srvConn)
+	if err := events.BroadcastTick(&echo.Tick{N: 1, UptimeNS: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if err := events.Log("hello", cn.Addr{Port: e.cliPort}); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []any{echo.Tick{N: 1, UptimeNS: 2}, "hello"} {
+		if diff := cmp.Diff(want, h.next(t)); diff != "" {
+			t.Errorf("event %d (-want +got):\n%s", i, diff)
+		}
+	}
+	if err := e.client.Unsubscribe(); err != nil {
+		t.Fatal(err)
+	}
+	unknown := e.cliD.Stats().Unknown
+	events.BroadcastTick(&echo.Tick{N: 3})
+	events.Log("after", cn.Addr{Port: e.cliPort}) // arrives after the tick would have
+	deadline := time.Now().Add(5 * time.Second)
+	for e.cliD.Stats().Unknown == unknown && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if len(h.got) != 0 {
+		t.Errorf("after Unsubscribe the Handler still got %v", <-h.got)
+	}
+}
+
+func TestEchoCall(t *testing.T) {
+	e := fakeEcho(t)
+	e.checkPing(t, timeout(t, 5*time.Second), 7)
+}
+
+func TestEchoConcurrentCalls(t *testing.T) { fakeEcho(t).checkConcurrentPings(t) }
+
+func TestEchoDeadline(t *testing.T) { fakeEcho(t).checkDeadline(t) }
+
+func TestEchoSend(t *testing.T) { fakeEcho(t).checkSend(t) }
+
+func TestEchoEvents(t *testing.T) { fakeEcho(t).checkEvents(t) }
+
+// TestEchoRegister: RegisterEcho wires a Handler without the client; it
+// takes events from any port (sender any), and refuses a second Handler.
+func TestEchoRegister(t *testing.T) {
+	bus := cntest.NewBus()
+	listener, peer := bus.Dial(), bus.Dial()
+	var d cn.Dispatcher
+	h := &echoHandler{got: make(chan any, 1)}
+	if err := echo.RegisterEcho(&d, h); err != nil {
+		t.Fatal(err)
+	}
+	if err := echo.RegisterEcho(&d, h); !errors.Is(err, cn.ErrExists) {
+		t.Errorf("second RegisterEcho = %v, want ErrExists", err)
+	}
+	serveUntilCleanup(t, &d, listener)
+	listener.JoinGroup(echo.EchoGroups[1])
+	echo.NewEchoEvents(peer).Tick(&echo.Tick{N: 9}, cn.Addr{Group: echo.EchoGroups[1]})
+	if diff := cmp.Diff(echo.Tick{N: 9}, h.next(t)); diff != "" {
+		t.Errorf("tick (-want +got):\n%s", diff)
+	}
+}
+
+// dmHandler is a dmlog.DmHandler.
+type dmHandler struct{ got chan uint64 }
+
+func (h *dmHandler) Request(r *cn.Request, ev *dmlog.DmUlogRequest) { h.got <- ev.Luid }
+
+// TestKernelOnly: the handler of a family the kernel serves takes events
+// from the kernel (port 0) only. The same event from a user-space port is
+// counted as rejected and never reaches it, whatever the message says.
+func TestKernelOnly(t *testing.T) {
+	bus := cntest.NewBus()
+	kernel, cli, forger := bus.Kernel(), bus.Dial(), bus.Dial()
+	var d cn.Dispatcher
+	var rejected []error
+	d.OnError = func(err error) { rejected = append(rejected, err) }
+	h := &dmHandler{got: make(chan uint64, 2)}
+	client := dmlog.NewDmClient(cli, &d)
+	if err := client.Subscribe(h); err != nil {
+		t.Fatal(err)
+	}
+	serveUntilCleanup(t, &d, cli)
+
+	// The forgery goes first, on the group and to the port; the
+	// kernel's event after it.
+	req := func(luid uint64) *dmlog.DmUlogRequest {
+		return &dmlog.DmUlogRequest{Luid: luid, RequestType: dmlog.RequestTypeCtr}
+	}
+	forged := dmlog.NewDmEvents(forger)
+	for _, err := range []error{
+		forged.BroadcastRequest(req(666)),
+		forged.Request(req(667), cn.Addr{Port: cli.Port()}),
+		dmlog.NewDmEvents(kernel).BroadcastRequest(req(1)),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	select {
+	case luid := <-h.got:
+		if luid != 1 {
+			t.Errorf("handler got luid %d, want the kernel's 1", luid)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the kernel's event did not arrive")
+	}
+	st := d.Stats()
+	if diff := cmp.Diff(cn.Stats{Received: 3, Dispatched: 1, Rejected: 2}, st); diff != "" {
+		t.Errorf("Stats (-want +got):\n%s", diff)
+	}
+	if len(h.got) != 0 {
+		t.Errorf("a forged event reached the handler: luid %d", <-h.got)
+	}
+	for _, err := range rejected {
+		var de *cn.DispatchError
+		if !errors.As(err, &de) || !errors.Is(err, cn.ErrRejected) || de.From != forger.Port() || de.Name != "dm.request" {
+			t.Errorf("OnError got %v, want a rejection of dm.request from port %d", err, forger.Port())
+		}
+	}
+}
+
+// TestIntegrationEcho runs the echo client and server over two real
+// NETLINK_USERSOCK sockets: calls, concurrent calls, a deadline, a send,
+// and events on a multicast group.
+func TestIntegrationEcho(t *testing.T) {
+	switch {
+	case runtime.GOOS != "linux":
+		t.Skip("netlink sockets exist on Linux only")
+	case os.Geteuid() != 0:
+		t.Skip("needs root (CAP_NET_ADMIN) to join and send to netlink multicast groups")
+	}
+	dial := func() *cn.Conn {
+		c, err := cn.Dial(&cn.Config{Protocol: cn.ProtoUsersock})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	srv, cli := dial(), dial()
+	e := newEchoSetup(t, srv, cli, srv.Port(), cli.Port())
+	t.Run("call", func(t *testing.T) { e.checkPing(t, timeout(t, 5*time.Second), 7) })
+	t.Run("concurrent calls", e.checkConcurrentPings)
+	t.Run("deadline", e.checkDeadline)
+	t.Run("send", e.checkSend)
+	t.Run("events", e.checkEvents)
+	if st := e.cliD.Stats(); st.Overruns+st.Malformed+st.Panics+st.Invalid != 0 {
+		t.Errorf("client Stats %+v", st)
+	}
+}
