@@ -262,3 +262,21 @@ family f idx 20 { group 20, 21  sender any  call c val 1 s -> bytes[n] }
 		_, _ = Load("cut.cn", []byte(src[:i])) // must return, not panic
 	}
 }
+
+func TestDeepNestingIsAnError(t *testing.T) {
+	for name, src := range map[string]string{
+		"parens": "const X = " + strings.Repeat("(", 100000) + "1" + strings.Repeat(")", 100000),
+		"arrays": "struct s { a " + strings.Repeat("[1]", 100000) + "u8 }",
+		"unary":  "const X = " + strings.Repeat("-", 100000) + "1",
+		"braces": "union u switch k { a => " + strings.Repeat("struct { x ", 100000),
+	} {
+		_, err := Load("deep.cn", []byte("package p\n"+src))
+		if err == nil || !strings.Contains(err.Error(), "nesting deeper than 100 levels") {
+			t.Errorf("%s: err = %v, want a nesting error", name, err)
+		}
+	}
+	ok := "const X = " + strings.Repeat("(", 100) + "1" + strings.Repeat(")", 100)
+	if _, err := Load("ok.cn", []byte("package p\n"+ok)); err != nil {
+		t.Errorf("100 levels should parse: %v", err)
+	}
+}

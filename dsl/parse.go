@@ -40,15 +40,15 @@ func Parse(filename string, src []byte) (f *File, err error) {
 				Msg: "internal parser error: " + toString(r)}}
 		}
 	}()
+	docs, err := scan(filename, src)
+	if err != nil {
+		return nil, syntaxError(filename, err)
+	}
 	f, err = cnParser.ParseBytes(filename, src)
 	if err != nil {
 		return nil, syntaxError(filename, err)
 	}
 	f.Pos.Filename, f.Pos.Line, f.Pos.Column = filename, max(f.Pos.Line, 1), max(f.Pos.Column, 1)
-	docs, err := collectDocs(filename, src)
-	if err != nil {
-		return nil, syntaxError(filename, err)
-	}
 	attachDocs(reflect.ValueOf(f), docs, map[int]bool{})
 	return f, nil
 }
@@ -82,15 +82,35 @@ func toString(r any) string {
 	return "unknown"
 }
 
-// collectDocs maps each line holding a /// comment to its text, with the
-// marker and one following space removed.
-func collectDocs(filename string, src []byte) (map[int]string, error) {
+// maxNesting bounds how deeply brackets, array prefixes ([2][3]u8) and
+// unary operators may nest. The parser recurses on each, and a schema is
+// read by linters in CI: a hostile file must get an error, not exhaust the
+// stack. Real schemas nest a handful of levels.
+const maxNesting = 100
+
+// nestingError is a file that nests deeper than maxNesting.
+type nestingError struct{ pos Pos }
+
+func (e *nestingError) Error() string { return posString(e.pos) + ": " + e.Message() }
+func (e *nestingError) Position() Pos { return e.pos }
+func (e *nestingError) Message() string {
+	return "nesting deeper than " + itoa(maxNesting) + " levels"
+}
+
+// scan lexes the file once before parsing. It maps each line holding a ///
+// comment to its text, with the marker and one following space removed,
+// and refuses nesting deeper than maxNesting.
+func scan(filename string, src []byte) (map[int]string, error) {
 	lex, err := cnLexer.LexString(filename, string(src))
 	if err != nil {
 		return nil, err
 	}
-	docType := cnLexer.Symbols()["DocComment"]
+	syms := cnLexer.Symbols()
+	docType, punct, ws := syms["DocComment"], syms["Punct"], syms["Whitespace"]
+	comment := syms["Comment"]
 	docs := map[int]string{}
+	depth, chain, unary := 0, 0, 0
+	prev := ""
 	for {
 		tok, err := lex.Next()
 		if err != nil {
@@ -99,6 +119,33 @@ func collectDocs(filename string, src []byte) (map[int]string, error) {
 		if tok.EOF() {
 			return docs, nil
 		}
+		if tok.Type == ws || tok.Type == comment {
+			continue
+		}
+		if tok.Type == punct {
+			switch v := tok.Value; {
+			case v == "(" || v == "{" || v == "[":
+				depth++
+			case v == ")" || v == "}" || v == "]":
+				depth--
+			}
+			switch {
+			case tok.Value == "[" && prev == "]":
+				chain++
+			case tok.Value == "-" || tok.Value == "~":
+				unary++
+			}
+		}
+		if tok.Value != "[" && tok.Value != "]" && prev == "]" {
+			chain = 0
+		}
+		if tok.Value != "-" && tok.Value != "~" {
+			unary = 0
+		}
+		if depth > maxNesting || chain > maxNesting || unary > maxNesting {
+			return nil, &nestingError{tok.Pos}
+		}
+		prev = tok.Value
 		if tok.Type == docType {
 			text := strings.TrimPrefix(tok.Value, "///")
 			text = strings.TrimPrefix(text, " ")
