@@ -129,7 +129,16 @@
 // fill length fields, failing (with a [cn.EncodeError] naming the field)
 // on values that could not be decoded back: an unknown enum value, text
 // with a NUL, a length too large for its field, sized fields sharing a
-// length field that disagree.
+// length field that disagree. On failure they return the buffer cut back
+// to its length on entry. Fields at constant offsets are stored with
+// PutUintN, byte stores and copies into one window of zeros that
+// [cn.Extend] appends at once, nested fixed structs and the selected
+// variant of a switch union included, as the decoder loads them: a
+// fixed-size type grows the buffer once and checks no bounds per field,
+// and its padding is zero even in a reused buffer with other bytes in its
+// spare capacity. A variable variant gives the window back from the
+// union's offset and appends itself; after a variable field, fields are
+// appended one by one.
 //
 // string[f] is f bytes of text: the encoder writes no NUL, and the decoder
 // stops at a NUL inside the f bytes, if there is one. string (unsized) is

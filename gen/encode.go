@@ -8,10 +8,25 @@ import (
 	"github.com/cngen/cngen/dsl"
 )
 
-// encodeSlots appends slots to b, with zeros in every gap and up to size.
+// encodeSlots appends slots to b, with zeros in every gap and up to size:
+// the constant-offset prefix through one window (window.go), the rest
+// field by field.
 func (f *fn) encodeSlots(slots []*slot, size int) []jen.Code {
+	n, end := windowed(slots, size)
+	if n == 0 {
+		return f.appendSlots(slots, size, 0, true)
+	}
+	out := f.window(slots[:n], end)
+	if n == len(slots) {
+		return out
+	}
+	return append(out, f.appendSlots(slots[n:], size, end, slots[n-1].t.Fixed())...)
+}
+
+// appendSlots appends slots one by one, from k when known, else from
+// wherever the bytes before them ended.
+func (f *fn) appendSlots(slots []*slot, size, k int, known bool) []jen.Code {
 	var out []jen.Code
-	known, k := true, 0
 	pending := 0 // zeros not yet appended: gaps and pad fields
 	zeros := func(n int) jen.Code {
 		return jen.Id("b").Op("=").Qual(cnPkg, "AppendZeros").Call(jen.Id("b"), jen.Lit(n))
@@ -128,9 +143,15 @@ func (f *fn) enc(t *dsl.Type, v func() *jen.Statement, name string, sel func() *
 // lengthOf is the length a length field holds for sized slot s.
 func lengthOf(s *slot) *jen.Statement { return jen.Len(s.lv()) }
 
-// encodeLength appends a length field: the length of the fields it sizes,
-// which must agree and fit.
+// encodeLength appends a length field.
 func (f *fn) encodeLength(s *slot) []jen.Code {
+	l, out := f.lengthChecks(s)
+	return append(out, appendInt(lengthType(s.t), jen.Id(l)))
+}
+
+// lengthChecks declares l as the value of length field s: the length of
+// the fields it sizes, which must agree and fit.
+func (f *fn) lengthChecks(s *slot) (string, []jen.Code) {
 	l := f.temp("l")
 	out := []jen.Code{jen.Id(l).Op(":=").Add(lengthOf(s.lengthOf[0]))}
 	for _, other := range s.lengthOf[1:] {
@@ -146,8 +167,12 @@ func (f *fn) encodeLength(s *slot) []jen.Code {
 		out = append(out, jen.If(jen.Uint64().Call(jen.Id(l)).Op(">").Add(rawLit("0x"+strconv.FormatUint(limit, 16)))).Block(
 			f.fail(f, f.errorf("EncodeLength", jen.Lit(f.typ), jen.Lit(s.name), jen.Id(l), jen.Qual(cnPkg, "ErrTooLong")))))
 	}
-	return append(out, appendInt(&dsl.Type{Kind: dsl.KindFlags, Int: it}, jen.Id(l)))
+	return l, out
 }
+
+// lengthType is the type a length held in an int converts to for storing:
+// t's integer, always converted.
+func lengthType(t *dsl.Type) *dsl.Type { return &dsl.Type{Kind: dsl.KindFlags, Int: t.Int} }
 
 // sizeBody is the body of a Size function over slots: the bytes encoding
 // appends, at least size.

@@ -213,26 +213,14 @@ func (g *gen) switchUnion(t *dsl.Type) {
 	g.f.Comment("variant sel selects.")
 	g.f.Func().Params(recv()).Id("SizeFor").Params(sel()).Int().Block(switchOrNot(cases, dflt)...)
 
-	// AppendBinaryFor.
+	// AppendBinaryFor: the union alone, as a parent stores it in line.
 	e := g.newFn(g.names.cn[t], "b", failEncode)
-	cases = nil
-	caseEnc := func(v *dsl.Variant) []jen.Code {
-		return append(e.encodeSlots(variantSlot(v), t.Size), jen.Return(jen.Id("b"), jen.Nil()))
-	}
-	for _, v := range t.Variants {
-		cases = append(cases, jen.Case(jen.Id(g.names.values[v.Case])).Block(caseEnc(v)...))
-	}
-	var encDefault []jen.Code
-	if t.Default != nil {
-		encDefault = caseEnc(t.Default)
-	} else {
-		encDefault = []jen.Code{jen.Return(jen.Id("b"), jen.Qual(cnPkg, "EncodeFail").Call(
-			jen.Lit(g.names.cn[t]), jen.Lit(""), jen.Id("sel").Dot("String").Call(), jen.Qual(cnPkg, "ErrUnknownValue")))}
-	}
+	union := []*slot{{t: t, last: true, lv: ident("u"), sel: ident("sel")}}
+	enc := append(e.encodeSlots(union, t.Size), jen.Return(jen.Id("b"), jen.Nil()))
 	g.f.Comment("AppendBinaryFor appends the encoding of the variant sel selects, zero")
 	g.f.Comment("filled to the size of the union.")
 	g.f.Func().Params(recv()).Id("AppendBinaryFor").Params(jen.Id("b").Index().Byte(), sel()).
-		Params(jen.Index().Byte(), jen.Error()).Block(e.prelude(switchOrNot(cases, encDefault))...)
+		Params(jen.Index().Byte(), jen.Error()).Block(e.prelude(enc)...)
 
 	// UnmarshalBinaryFor and decode.
 	g.f.Comment("UnmarshalBinaryFor decodes b into the variant sel selects, and only")

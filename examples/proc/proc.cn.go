@@ -57,10 +57,11 @@ func (x McastOp) Size() int {
 // fields hold the lengths of the fields they size.
 func (x McastOp) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
+	b, w := cn.Extend(b, 4)
 	if !x.valid() {
 		return b[:s], cn.EncodeFail("mcast_op", "", x.String(), cn.ErrUnknownValue)
 	}
-	b = binary.NativeEndian.AppendUint32(b, uint32(x))
+	binary.NativeEndian.PutUint32(w, uint32(x))
 	return b, nil
 }
 
@@ -136,7 +137,8 @@ func (x Event) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x Event) AppendBinary(b []byte) ([]byte, error) {
-	b = binary.NativeEndian.AppendUint32(b, uint32(x))
+	b, w := cn.Extend(b, 4)
+	binary.NativeEndian.PutUint32(w, uint32(x))
 	return b, nil
 }
 
@@ -180,11 +182,12 @@ func (x *ProcInput) Size() int {
 // fields hold the lengths of the fields they size.
 func (x *ProcInput) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
+	b, w := cn.Extend(b, 8)
 	if !x.McastOp.valid() {
 		return b[:s], cn.EncodeFail("proc_input", "mcast_op", x.McastOp.String(), cn.ErrUnknownValue)
 	}
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.McastOp))
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.EventType))
+	binary.NativeEndian.PutUint32(w, uint32(x.McastOp))
+	binary.NativeEndian.PutUint32(w[4:], uint32(x.EventType))
 	return b, nil
 }
 
@@ -237,10 +240,11 @@ func (x *ForkProcEvent) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *ForkProcEvent) AppendBinary(b []byte) ([]byte, error) {
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.ParentPID))
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.ParentTGID))
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.ChildPID))
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.ChildTGID))
+	b, w := cn.Extend(b, 16)
+	binary.NativeEndian.PutUint32(w, uint32(x.ParentPID))
+	binary.NativeEndian.PutUint32(w[4:], uint32(x.ParentTGID))
+	binary.NativeEndian.PutUint32(w[8:], uint32(x.ChildPID))
+	binary.NativeEndian.PutUint32(w[12:], uint32(x.ChildTGID))
 	return b, nil
 }
 
@@ -294,8 +298,9 @@ func (x *ExecProcEvent) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *ExecProcEvent) AppendBinary(b []byte) ([]byte, error) {
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.ProcessPID))
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.ProcessTGID))
+	b, w := cn.Extend(b, 8)
+	binary.NativeEndian.PutUint32(w, uint32(x.ProcessPID))
+	binary.NativeEndian.PutUint32(w[4:], uint32(x.ProcessTGID))
 	return b, nil
 }
 
@@ -465,10 +470,11 @@ func (x *IDProcEvent) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *IDProcEvent) AppendBinary(b []byte) ([]byte, error) {
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.ProcessPID))
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.ProcessTGID))
-	b = append(b, x.R[:]...)
-	b = append(b, x.E[:]...)
+	b, w := cn.Extend(b, 16)
+	binary.NativeEndian.PutUint32(w, uint32(x.ProcessPID))
+	binary.NativeEndian.PutUint32(w[4:], uint32(x.ProcessTGID))
+	copy(w[8:12], x.R[:])
+	copy(w[12:16], x.E[:])
 	return b, nil
 }
 
@@ -522,8 +528,9 @@ func (x *SIDProcEvent) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *SIDProcEvent) AppendBinary(b []byte) ([]byte, error) {
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.ProcessPID))
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.ProcessTGID))
+	b, w := cn.Extend(b, 8)
+	binary.NativeEndian.PutUint32(w, uint32(x.ProcessPID))
+	binary.NativeEndian.PutUint32(w[4:], uint32(x.ProcessTGID))
 	return b, nil
 }
 
@@ -573,10 +580,11 @@ func (x *PtraceProcEvent) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *PtraceProcEvent) AppendBinary(b []byte) ([]byte, error) {
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.ProcessPID))
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.ProcessTGID))
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.TracerPID))
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.TracerTGID))
+	b, w := cn.Extend(b, 16)
+	binary.NativeEndian.PutUint32(w, uint32(x.ProcessPID))
+	binary.NativeEndian.PutUint32(w[4:], uint32(x.ProcessTGID))
+	binary.NativeEndian.PutUint32(w[8:], uint32(x.TracerPID))
+	binary.NativeEndian.PutUint32(w[12:], uint32(x.TracerTGID))
 	return b, nil
 }
 
@@ -631,9 +639,10 @@ func (x *CommProcEvent) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *CommProcEvent) AppendBinary(b []byte) ([]byte, error) {
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.ProcessPID))
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.ProcessTGID))
-	b = append(b, x.Comm[:]...)
+	b, w := cn.Extend(b, 24)
+	binary.NativeEndian.PutUint32(w, uint32(x.ProcessPID))
+	binary.NativeEndian.PutUint32(w[4:], uint32(x.ProcessTGID))
+	copy(w[8:24], x.Comm[:])
 	return b, nil
 }
 
@@ -700,10 +709,11 @@ func (x *CoredumpProcEvent) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *CoredumpProcEvent) AppendBinary(b []byte) ([]byte, error) {
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.ProcessPID))
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.ProcessTGID))
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.ParentPID))
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.ParentTGID))
+	b, w := cn.Extend(b, 16)
+	binary.NativeEndian.PutUint32(w, uint32(x.ProcessPID))
+	binary.NativeEndian.PutUint32(w[4:], uint32(x.ProcessTGID))
+	binary.NativeEndian.PutUint32(w[8:], uint32(x.ParentPID))
+	binary.NativeEndian.PutUint32(w[12:], uint32(x.ParentTGID))
 	return b, nil
 }
 
@@ -761,12 +771,13 @@ func (x *ExitProcEvent) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *ExitProcEvent) AppendBinary(b []byte) ([]byte, error) {
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.ProcessPID))
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.ProcessTGID))
-	b = binary.NativeEndian.AppendUint32(b, x.ExitCode)
-	b = binary.NativeEndian.AppendUint32(b, x.ExitSignal)
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.ParentPID))
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.ParentTGID))
+	b, w := cn.Extend(b, 24)
+	binary.NativeEndian.PutUint32(w, uint32(x.ProcessPID))
+	binary.NativeEndian.PutUint32(w[4:], uint32(x.ProcessTGID))
+	binary.NativeEndian.PutUint32(w[8:], x.ExitCode)
+	binary.NativeEndian.PutUint32(w[12:], x.ExitSignal)
+	binary.NativeEndian.PutUint32(w[16:], uint32(x.ParentPID))
+	binary.NativeEndian.PutUint32(w[20:], uint32(x.ParentTGID))
 	return b, nil
 }
 
@@ -848,71 +859,58 @@ func (u *EventData) SizeFor(sel Event) int {
 // filled to the size of the union.
 func (u *EventData) AppendBinaryFor(b []byte, sel Event) ([]byte, error) {
 	s := len(b)
-	var err error
+	b, w := cn.Extend(b, 24)
 	switch sel {
 	case EventNone:
-		if b, err = u.None.AppendBinary(b); err != nil {
-			return b[:s], cn.NestEncode(err, "event_data", "none")
-		}
-		b = cn.AppendZeros(b, 20)
-		return b, nil
+		binary.NativeEndian.PutUint32(w, u.None.Err)
 	case EventFork:
-		if b, err = u.Fork.AppendBinary(b); err != nil {
-			return b[:s], cn.NestEncode(err, "event_data", "fork")
-		}
-		b = cn.AppendZeros(b, 8)
-		return b, nil
+		binary.NativeEndian.PutUint32(w, uint32(u.Fork.ParentPID))
+		binary.NativeEndian.PutUint32(w[4:], uint32(u.Fork.ParentTGID))
+		binary.NativeEndian.PutUint32(w[8:], uint32(u.Fork.ChildPID))
+		binary.NativeEndian.PutUint32(w[12:], uint32(u.Fork.ChildTGID))
 	case EventExec:
-		if b, err = u.Exec.AppendBinary(b); err != nil {
-			return b[:s], cn.NestEncode(err, "event_data", "exec")
-		}
-		b = cn.AppendZeros(b, 16)
-		return b, nil
+		binary.NativeEndian.PutUint32(w, uint32(u.Exec.ProcessPID))
+		binary.NativeEndian.PutUint32(w[4:], uint32(u.Exec.ProcessTGID))
 	case EventUID:
-		if b, err = u.UID.AppendBinary(b); err != nil {
-			return b[:s], cn.NestEncode(err, "event_data", "uid")
-		}
-		b = cn.AppendZeros(b, 8)
-		return b, nil
+		binary.NativeEndian.PutUint32(w, uint32(u.UID.ProcessPID))
+		binary.NativeEndian.PutUint32(w[4:], uint32(u.UID.ProcessTGID))
+		copy(w[8:12], u.UID.R[:])
+		copy(w[12:16], u.UID.E[:])
 	case EventGID:
-		if b, err = u.GID.AppendBinary(b); err != nil {
-			return b[:s], cn.NestEncode(err, "event_data", "gid")
-		}
-		b = cn.AppendZeros(b, 8)
-		return b, nil
+		binary.NativeEndian.PutUint32(w, uint32(u.GID.ProcessPID))
+		binary.NativeEndian.PutUint32(w[4:], uint32(u.GID.ProcessTGID))
+		copy(w[8:12], u.GID.R[:])
+		copy(w[12:16], u.GID.E[:])
 	case EventSID:
-		if b, err = u.SID.AppendBinary(b); err != nil {
-			return b[:s], cn.NestEncode(err, "event_data", "sid")
-		}
-		b = cn.AppendZeros(b, 16)
-		return b, nil
+		binary.NativeEndian.PutUint32(w, uint32(u.SID.ProcessPID))
+		binary.NativeEndian.PutUint32(w[4:], uint32(u.SID.ProcessTGID))
 	case EventPtrace:
-		if b, err = u.Ptrace.AppendBinary(b); err != nil {
-			return b[:s], cn.NestEncode(err, "event_data", "ptrace")
-		}
-		b = cn.AppendZeros(b, 8)
-		return b, nil
+		binary.NativeEndian.PutUint32(w, uint32(u.Ptrace.ProcessPID))
+		binary.NativeEndian.PutUint32(w[4:], uint32(u.Ptrace.ProcessTGID))
+		binary.NativeEndian.PutUint32(w[8:], uint32(u.Ptrace.TracerPID))
+		binary.NativeEndian.PutUint32(w[12:], uint32(u.Ptrace.TracerTGID))
 	case EventComm:
-		if b, err = u.Comm.AppendBinary(b); err != nil {
-			return b[:s], cn.NestEncode(err, "event_data", "comm")
-		}
-		return b, nil
+		binary.NativeEndian.PutUint32(w, uint32(u.Comm.ProcessPID))
+		binary.NativeEndian.PutUint32(w[4:], uint32(u.Comm.ProcessTGID))
+		copy(w[8:24], u.Comm.Comm[:])
 	case EventCoredump:
-		if b, err = u.Coredump.AppendBinary(b); err != nil {
-			return b[:s], cn.NestEncode(err, "event_data", "coredump")
-		}
-		b = cn.AppendZeros(b, 8)
-		return b, nil
+		binary.NativeEndian.PutUint32(w, uint32(u.Coredump.ProcessPID))
+		binary.NativeEndian.PutUint32(w[4:], uint32(u.Coredump.ProcessTGID))
+		binary.NativeEndian.PutUint32(w[8:], uint32(u.Coredump.ParentPID))
+		binary.NativeEndian.PutUint32(w[12:], uint32(u.Coredump.ParentTGID))
 	case EventExit:
-		if b, err = u.Exit.AppendBinary(b); err != nil {
-			return b[:s], cn.NestEncode(err, "event_data", "exit")
-		}
-		return b, nil
+		binary.NativeEndian.PutUint32(w, uint32(u.Exit.ProcessPID))
+		binary.NativeEndian.PutUint32(w[4:], uint32(u.Exit.ProcessTGID))
+		binary.NativeEndian.PutUint32(w[8:], u.Exit.ExitCode)
+		binary.NativeEndian.PutUint32(w[12:], u.Exit.ExitSignal)
+		binary.NativeEndian.PutUint32(w[16:], uint32(u.Exit.ParentPID))
+		binary.NativeEndian.PutUint32(w[20:], uint32(u.Exit.ParentTGID))
 	default:
+		b = b[:s]
 		b = append(b, u.Default...)
 		b = cn.AppendFill(b, s, 24)
-		return b, nil
 	}
+	return b, nil
 }
 
 // UnmarshalBinaryFor decodes b into the variant sel selects, and only
@@ -1110,7 +1108,8 @@ func (x *EventDataNone) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *EventDataNone) AppendBinary(b []byte) ([]byte, error) {
-	b = binary.NativeEndian.AppendUint32(b, x.Err)
+	b, w := cn.Extend(b, 4)
+	binary.NativeEndian.PutUint32(w, x.Err)
 	return b, nil
 }
 
@@ -1157,14 +1156,60 @@ func (x *ProcEvent) Size() int {
 // fields hold the lengths of the fields they size.
 func (x *ProcEvent) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
-	var err error
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.What))
-	b = binary.NativeEndian.AppendUint32(b, x.CPU)
-	b = binary.NativeEndian.AppendUint64(b, x.TimestampNS)
-	if b, err = x.EventData.AppendBinaryFor(b, x.What); err != nil {
-		return b[:s], cn.NestEncode(err, "proc_event", "event_data")
+	b, w := cn.Extend(b, 40)
+	binary.NativeEndian.PutUint32(w, uint32(x.What))
+	binary.NativeEndian.PutUint32(w[4:], x.CPU)
+	binary.NativeEndian.PutUint64(w[8:], x.TimestampNS)
+	switch x.What {
+	case EventNone:
+		binary.NativeEndian.PutUint32(w[16:], x.EventData.None.Err)
+	case EventFork:
+		binary.NativeEndian.PutUint32(w[16:], uint32(x.EventData.Fork.ParentPID))
+		binary.NativeEndian.PutUint32(w[20:], uint32(x.EventData.Fork.ParentTGID))
+		binary.NativeEndian.PutUint32(w[24:], uint32(x.EventData.Fork.ChildPID))
+		binary.NativeEndian.PutUint32(w[28:], uint32(x.EventData.Fork.ChildTGID))
+	case EventExec:
+		binary.NativeEndian.PutUint32(w[16:], uint32(x.EventData.Exec.ProcessPID))
+		binary.NativeEndian.PutUint32(w[20:], uint32(x.EventData.Exec.ProcessTGID))
+	case EventUID:
+		binary.NativeEndian.PutUint32(w[16:], uint32(x.EventData.UID.ProcessPID))
+		binary.NativeEndian.PutUint32(w[20:], uint32(x.EventData.UID.ProcessTGID))
+		copy(w[24:28], x.EventData.UID.R[:])
+		copy(w[28:32], x.EventData.UID.E[:])
+	case EventGID:
+		binary.NativeEndian.PutUint32(w[16:], uint32(x.EventData.GID.ProcessPID))
+		binary.NativeEndian.PutUint32(w[20:], uint32(x.EventData.GID.ProcessTGID))
+		copy(w[24:28], x.EventData.GID.R[:])
+		copy(w[28:32], x.EventData.GID.E[:])
+	case EventSID:
+		binary.NativeEndian.PutUint32(w[16:], uint32(x.EventData.SID.ProcessPID))
+		binary.NativeEndian.PutUint32(w[20:], uint32(x.EventData.SID.ProcessTGID))
+	case EventPtrace:
+		binary.NativeEndian.PutUint32(w[16:], uint32(x.EventData.Ptrace.ProcessPID))
+		binary.NativeEndian.PutUint32(w[20:], uint32(x.EventData.Ptrace.ProcessTGID))
+		binary.NativeEndian.PutUint32(w[24:], uint32(x.EventData.Ptrace.TracerPID))
+		binary.NativeEndian.PutUint32(w[28:], uint32(x.EventData.Ptrace.TracerTGID))
+	case EventComm:
+		binary.NativeEndian.PutUint32(w[16:], uint32(x.EventData.Comm.ProcessPID))
+		binary.NativeEndian.PutUint32(w[20:], uint32(x.EventData.Comm.ProcessTGID))
+		copy(w[24:40], x.EventData.Comm.Comm[:])
+	case EventCoredump:
+		binary.NativeEndian.PutUint32(w[16:], uint32(x.EventData.Coredump.ProcessPID))
+		binary.NativeEndian.PutUint32(w[20:], uint32(x.EventData.Coredump.ProcessTGID))
+		binary.NativeEndian.PutUint32(w[24:], uint32(x.EventData.Coredump.ParentPID))
+		binary.NativeEndian.PutUint32(w[28:], uint32(x.EventData.Coredump.ParentTGID))
+	case EventExit:
+		binary.NativeEndian.PutUint32(w[16:], uint32(x.EventData.Exit.ProcessPID))
+		binary.NativeEndian.PutUint32(w[20:], uint32(x.EventData.Exit.ProcessTGID))
+		binary.NativeEndian.PutUint32(w[24:], x.EventData.Exit.ExitCode)
+		binary.NativeEndian.PutUint32(w[28:], x.EventData.Exit.ExitSignal)
+		binary.NativeEndian.PutUint32(w[32:], uint32(x.EventData.Exit.ParentPID))
+		binary.NativeEndian.PutUint32(w[36:], uint32(x.EventData.Exit.ParentTGID))
+	default:
+		b = b[:s+16]
+		b = append(b, x.EventData.Default...)
+		b = cn.AppendFill(b, s, 40)
 	}
-	b = cn.AppendFill(b, s, 40)
 	return b, nil
 }
 

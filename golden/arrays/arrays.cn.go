@@ -32,8 +32,9 @@ func (x *Point) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Point) AppendBinary(b []byte) ([]byte, error) {
-	b = binary.NativeEndian.AppendUint16(b, uint16(x.X))
-	b = binary.NativeEndian.AppendUint16(b, uint16(x.Y))
+	b, w := cn.Extend(b, 4)
+	binary.NativeEndian.PutUint16(w, uint16(x.X))
+	binary.NativeEndian.PutUint16(w[2:], uint16(x.Y))
 	return b, nil
 }
 
@@ -85,25 +86,21 @@ func (x *Shape) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Shape) AppendBinary(b []byte) ([]byte, error) {
-	s := len(b)
-	var err error
-	b = append(b, x.Kind)
-	b = cn.AppendZeros(b, 3)
+	b, w := cn.Extend(b, 80)
+	w[0] = x.Kind
 	for i := range x.Points {
-		if b, err = x.Points[i].AppendBinary(b); err != nil {
-			return b[:s], cn.NestEncode(err, "shape", "points")
-		}
+		binary.NativeEndian.PutUint16(w[4+i*4:], uint16(x.Points[i].X))
+		binary.NativeEndian.PutUint16(w[6+i*4:], uint16(x.Points[i].Y))
 	}
 	for i2 := range x.Matrix {
 		for i3 := range x.Matrix[i2] {
-			b = binary.NativeEndian.AppendUint32(b, x.Matrix[i2][i3])
+			binary.NativeEndian.PutUint32(w[16+i2*8+i3*4:], x.Matrix[i2][i3])
 		}
 	}
-	b = append(b, x.Name[:]...)
-	b = append(b, x.Tag[:]...)
-	b = cn.AppendZeros(b, 2)
+	copy(w[32:42], x.Name[:])
+	copy(w[42:46], x.Tag[:])
 	for i4 := range x.Weights {
-		b = binary.NativeEndian.AppendUint64(b, x.Weights[i4])
+		binary.NativeEndian.PutUint64(w[48+i4*8:], x.Weights[i4])
 	}
 	return b, nil
 }

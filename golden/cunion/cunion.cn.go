@@ -27,7 +27,8 @@ func (x *Ipv4) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Ipv4) AppendBinary(b []byte) ([]byte, error) {
-	b = append(b, x.Addr[:]...)
+	b, w := cn.Extend(b, 4)
+	copy(w[:4], x.Addr[:])
 	return b, nil
 }
 
@@ -68,7 +69,8 @@ func (x *Ipv6) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Ipv6) AppendBinary(b []byte) ([]byte, error) {
-	b = append(b, x.Addr[:]...)
+	b, w := cn.Extend(b, 16)
+	copy(w[:16], x.Addr[:])
 	return b, nil
 }
 
@@ -301,11 +303,11 @@ func (x *Endpoint) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Endpoint) AppendBinary(b []byte) ([]byte, error) {
-	b = binary.NativeEndian.AppendUint16(b, x.Family)
-	b = binary.BigEndian.AppendUint16(b, x.Port)
-	b = append(b, x.Addr[:]...)
-	b = cn.AppendZeros(b, 4)
-	b = append(b, x.W[:]...)
+	b, w := cn.Extend(b, 32)
+	binary.NativeEndian.PutUint16(w, x.Family)
+	binary.BigEndian.PutUint16(w[2:], x.Port)
+	copy(w[4:20], x.Addr[:])
+	copy(w[24:32], x.W[:])
 	return b, nil
 }
 

@@ -99,10 +99,11 @@ func (x RequestType) Size() int {
 // fields hold the lengths of the fields they size.
 func (x RequestType) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
+	b, w := cn.Extend(b, 4)
 	if !x.valid() {
 		return b[:s], cn.EncodeFail("request_type", "", x.String(), cn.ErrUnknownValue)
 	}
-	b = binary.NativeEndian.AppendUint32(b, uint32(x))
+	binary.NativeEndian.PutUint32(w, uint32(x))
 	return b, nil
 }
 
@@ -155,21 +156,21 @@ func (x *DmUlogRequest) Size() int {
 // fields hold the lengths of the fields they size.
 func (x *DmUlogRequest) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
-	b = binary.NativeEndian.AppendUint64(b, x.Luid)
-	b = append(b, x.UUID[:]...)
-	b = cn.AppendZeros(b, 3)
-	b = binary.NativeEndian.AppendUint32(b, x.Version)
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.Error))
-	b = binary.NativeEndian.AppendUint32(b, x.Seq)
+	b, w := cn.Extend(b, 160)
+	binary.NativeEndian.PutUint64(w, x.Luid)
+	copy(w[8:137], x.UUID[:])
+	binary.NativeEndian.PutUint32(w[140:], x.Version)
+	binary.NativeEndian.PutUint32(w[144:], uint32(x.Error))
+	binary.NativeEndian.PutUint32(w[148:], x.Seq)
 	if !x.RequestType.valid() {
 		return b[:s], cn.EncodeFail("dm_ulog_request", "request_type", x.RequestType.String(), cn.ErrUnknownValue)
 	}
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.RequestType))
+	binary.NativeEndian.PutUint32(w[152:], uint32(x.RequestType))
 	l := len(x.Data)
 	if uint64(l) > 0xffffffff {
 		return b[:s], cn.EncodeLength("dm_ulog_request", "data_size", l, cn.ErrTooLong)
 	}
-	b = binary.NativeEndian.AppendUint32(b, uint32(l))
+	binary.NativeEndian.PutUint32(w[156:], uint32(l))
 	b = append(b, x.Data...)
 	b = cn.AppendFill(b, s, 160)
 	return b, nil

@@ -59,10 +59,11 @@ func (x Mode) Size() int {
 // fields hold the lengths of the fields they size.
 func (x Mode) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
+	b, w := cn.Extend(b, 1)
 	if !x.valid() {
 		return b[:s], cn.EncodeFail("mode", "", x.String(), cn.ErrUnknownValue)
 	}
-	b = append(b, uint8(x))
+	w[0] = uint8(x)
 	return b, nil
 }
 
@@ -110,11 +111,12 @@ func (x *Record) Size() int {
 // fields hold the lengths of the fields they size.
 func (x *Record) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
+	b, w := cn.Extend(b, 65)
 	if !x.M.valid() {
 		return b[:s], cn.EncodeFail("record", "m", x.M.String(), cn.ErrUnknownValue)
 	}
-	b = append(b, uint8(x.M))
-	b = append(b, x.Name[:]...)
+	w[0] = uint8(x.M)
+	copy(w[1:65], x.Name[:])
 	return b, nil
 }
 

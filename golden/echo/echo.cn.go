@@ -31,7 +31,8 @@ func (x *PingReq) Size() int {
 // fields hold the lengths of the fields they size.
 func (x *PingReq) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
-	b = binary.NativeEndian.AppendUint32(b, x.ID)
+	b, w := cn.Extend(b, 4)
+	binary.NativeEndian.PutUint32(w, x.ID)
 	b = append(b, x.Payload...)
 	b = cn.AppendFill(b, s, 4)
 	return b, nil
@@ -80,9 +81,9 @@ func (x *PingReply) Size() int {
 // fields hold the lengths of the fields they size.
 func (x *PingReply) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
-	b = binary.NativeEndian.AppendUint32(b, x.ID)
-	b = cn.AppendZeros(b, 4)
-	b = binary.NativeEndian.AppendUint64(b, x.ServerTimeNS)
+	b, w := cn.Extend(b, 16)
+	binary.NativeEndian.PutUint32(w, x.ID)
+	binary.NativeEndian.PutUint64(w[8:], x.ServerTimeNS)
 	b = append(b, x.Payload...)
 	b = cn.AppendFill(b, s, 16)
 	return b, nil
@@ -134,8 +135,9 @@ func (x *Tick) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Tick) AppendBinary(b []byte) ([]byte, error) {
-	b = binary.NativeEndian.AppendUint64(b, x.N)
-	b = binary.NativeEndian.AppendUint64(b, x.UptimeNS)
+	b, w := cn.Extend(b, 16)
+	binary.NativeEndian.PutUint64(w, x.N)
+	binary.NativeEndian.PutUint64(w[8:], x.UptimeNS)
 	return b, nil
 }
 
@@ -182,7 +184,8 @@ func (x *Shutdown) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Shutdown) AppendBinary(b []byte) ([]byte, error) {
-	b = append(b, x.Reason[:]...)
+	b, w := cn.Extend(b, 32)
+	copy(w[:32], x.Reason[:])
 	return b, nil
 }
 

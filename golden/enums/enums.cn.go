@@ -53,10 +53,11 @@ func (x Color) Size() int {
 // fields hold the lengths of the fields they size.
 func (x Color) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
+	b, w := cn.Extend(b, 1)
 	if !x.valid() {
 		return b[:s], cn.EncodeFail("color", "", x.String(), cn.ErrUnknownValue)
 	}
-	b = append(b, uint8(x))
+	w[0] = uint8(x)
 	return b, nil
 }
 
@@ -124,10 +125,11 @@ func (x Level) Size() int {
 // fields hold the lengths of the fields they size.
 func (x Level) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
+	b, w := cn.Extend(b, 2)
 	if !x.valid() {
 		return b[:s], cn.EncodeFail("level", "", x.String(), cn.ErrUnknownValue)
 	}
-	b = binary.NativeEndian.AppendUint16(b, uint16(x))
+	binary.NativeEndian.PutUint16(w, uint16(x))
 	return b, nil
 }
 
@@ -188,7 +190,8 @@ func (x Perm) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x Perm) AppendBinary(b []byte) ([]byte, error) {
-	b = binary.NativeEndian.AppendUint16(b, uint16(x))
+	b, w := cn.Extend(b, 2)
+	binary.NativeEndian.PutUint16(w, uint16(x))
 	return b, nil
 }
 
@@ -241,7 +244,8 @@ func (x Wide) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x Wide) AppendBinary(b []byte) ([]byte, error) {
-	b = binary.BigEndian.AppendUint64(b, uint64(x))
+	b, w := cn.Extend(b, 8)
+	binary.BigEndian.PutUint64(w, uint64(x))
 	return b, nil
 }
 
@@ -287,25 +291,23 @@ func (x *Settings) Size() int {
 // fields hold the lengths of the fields they size.
 func (x *Settings) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
+	b, w := cn.Extend(b, 24)
 	if !x.C.valid() {
 		return b[:s], cn.EncodeFail("settings", "c", x.C.String(), cn.ErrUnknownValue)
 	}
-	b = append(b, uint8(x.C))
-	b = cn.AppendZeros(b, 1)
+	w[0] = uint8(x.C)
 	if !x.L.valid() {
 		return b[:s], cn.EncodeFail("settings", "l", x.L.String(), cn.ErrUnknownValue)
 	}
-	b = binary.NativeEndian.AppendUint16(b, uint16(x.L))
-	b = binary.NativeEndian.AppendUint16(b, uint16(x.P))
-	b = cn.AppendZeros(b, 2)
-	b = binary.BigEndian.AppendUint64(b, uint64(x.W))
+	binary.NativeEndian.PutUint16(w[2:], uint16(x.L))
+	binary.NativeEndian.PutUint16(w[4:], uint16(x.P))
+	binary.BigEndian.PutUint64(w[8:], uint64(x.W))
 	for i := range x.Colors {
 		if !x.Colors[i].valid() {
 			return b[:s], cn.EncodeFail("settings", "colors", x.Colors[i].String(), cn.ErrUnknownValue)
 		}
-		b = append(b, uint8(x.Colors[i]))
+		w[16+i] = uint8(x.Colors[i])
 	}
-	b = cn.AppendZeros(b, 6)
 	return b, nil
 }
 

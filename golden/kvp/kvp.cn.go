@@ -73,10 +73,11 @@ func (x KvpOp) Size() int {
 // fields hold the lengths of the fields they size.
 func (x KvpOp) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
+	b, w := cn.Extend(b, 1)
 	if !x.valid() {
 		return b[:s], cn.EncodeFail("kvp_op", "", x.String(), cn.ErrUnknownValue)
 	}
-	b = append(b, uint8(x))
+	w[0] = uint8(x)
 	return b, nil
 }
 
@@ -150,10 +151,11 @@ func (x KvpPool) Size() int {
 // fields hold the lengths of the fields they size.
 func (x KvpPool) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
+	b, w := cn.Extend(b, 1)
 	if !x.valid() {
 		return b[:s], cn.EncodeFail("kvp_pool", "", x.String(), cn.ErrUnknownValue)
 	}
-	b = append(b, uint8(x))
+	w[0] = uint8(x)
 	return b, nil
 }
 
@@ -200,15 +202,16 @@ func (x *HvKvpHdr) Size() int {
 // fields hold the lengths of the fields they size.
 func (x *HvKvpHdr) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
+	b, w := cn.Extend(b, 4)
 	if !x.Operation.valid() {
 		return b[:s], cn.EncodeFail("hv_kvp_hdr", "operation", x.Operation.String(), cn.ErrUnknownValue)
 	}
-	b = append(b, uint8(x.Operation))
+	w[0] = uint8(x.Operation)
 	if !x.Pool.valid() {
 		return b[:s], cn.EncodeFail("hv_kvp_hdr", "pool", x.Pool.String(), cn.ErrUnknownValue)
 	}
-	b = append(b, uint8(x.Pool))
-	b = binary.NativeEndian.AppendUint16(b, x.Pad)
+	w[1] = uint8(x.Pool)
+	binary.NativeEndian.PutUint16(w[2:], x.Pad)
 	return b, nil
 }
 
@@ -268,11 +271,12 @@ func (x *HvKvpExchgMsgValue) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *HvKvpExchgMsgValue) AppendBinary(b []byte) ([]byte, error) {
-	b = binary.NativeEndian.AppendUint32(b, x.ValueType)
-	b = binary.NativeEndian.AppendUint32(b, x.KeySize)
-	b = binary.NativeEndian.AppendUint32(b, x.ValueSize)
-	b = append(b, x.Key[:]...)
-	b = append(b, x.Value[:]...)
+	b, w := cn.Extend(b, 2572)
+	binary.NativeEndian.PutUint32(w, x.ValueType)
+	binary.NativeEndian.PutUint32(w[4:], x.KeySize)
+	binary.NativeEndian.PutUint32(w[8:], x.ValueSize)
+	copy(w[12:524], x.Key[:])
+	copy(w[524:2572], x.Value[:])
 	return b, nil
 }
 
@@ -329,12 +333,13 @@ func (x *HvKvpMsgEnumerate) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *HvKvpMsgEnumerate) AppendBinary(b []byte) ([]byte, error) {
-	s := len(b)
-	var err error
-	b = binary.NativeEndian.AppendUint32(b, x.Index)
-	if b, err = x.Data.AppendBinary(b); err != nil {
-		return b[:s], cn.NestEncode(err, "hv_kvp_msg_enumerate", "data")
-	}
+	b, w := cn.Extend(b, 2576)
+	binary.NativeEndian.PutUint32(w, x.Index)
+	binary.NativeEndian.PutUint32(w[4:], x.Data.ValueType)
+	binary.NativeEndian.PutUint32(w[8:], x.Data.KeySize)
+	binary.NativeEndian.PutUint32(w[12:], x.Data.ValueSize)
+	copy(w[16:528], x.Data.Key[:])
+	copy(w[528:2576], x.Data.Value[:])
 	return b, nil
 }
 
@@ -393,7 +398,8 @@ func (x *HvKvpRegister) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *HvKvpRegister) AppendBinary(b []byte) ([]byte, error) {
-	b = append(b, x.Version[:]...)
+	b, w := cn.Extend(b, 512)
+	copy(w[:512], x.Version[:])
 	return b, nil
 }
 
@@ -443,40 +449,36 @@ func (u *KvpBody) SizeFor(sel KvpOp) int {
 // filled to the size of the union.
 func (u *KvpBody) AppendBinaryFor(b []byte, sel KvpOp) ([]byte, error) {
 	s := len(b)
-	var err error
+	b, w := cn.Extend(b, 2576)
 	switch sel {
 	case KvpOpGet:
-		if b, err = u.Get.AppendBinary(b); err != nil {
-			return b[:s], cn.NestEncode(err, "kvp_body", "get")
-		}
-		b = cn.AppendZeros(b, 4)
-		return b, nil
+		binary.NativeEndian.PutUint32(w, u.Get.ValueType)
+		binary.NativeEndian.PutUint32(w[4:], u.Get.KeySize)
+		binary.NativeEndian.PutUint32(w[8:], u.Get.ValueSize)
+		copy(w[12:524], u.Get.Key[:])
+		copy(w[524:2572], u.Get.Value[:])
 	case KvpOpSet:
-		if b, err = u.Set.AppendBinary(b); err != nil {
-			return b[:s], cn.NestEncode(err, "kvp_body", "set")
-		}
-		b = cn.AppendZeros(b, 4)
-		return b, nil
+		binary.NativeEndian.PutUint32(w, u.Set.ValueType)
+		binary.NativeEndian.PutUint32(w[4:], u.Set.KeySize)
+		binary.NativeEndian.PutUint32(w[8:], u.Set.ValueSize)
+		copy(w[12:524], u.Set.Key[:])
+		copy(w[524:2572], u.Set.Value[:])
 	case KvpOpDelete:
-		if b, err = u.Delete.AppendBinary(b); err != nil {
-			return b[:s], cn.NestEncode(err, "kvp_body", "delete")
-		}
-		b = cn.AppendZeros(b, 2060)
-		return b, nil
+		binary.NativeEndian.PutUint32(w, u.Delete.KeySize)
+		copy(w[4:516], u.Delete.Key[:])
 	case KvpOpEnumerate:
-		if b, err = u.Enumerate.AppendBinary(b); err != nil {
-			return b[:s], cn.NestEncode(err, "kvp_body", "enumerate")
-		}
-		return b, nil
+		binary.NativeEndian.PutUint32(w, u.Enumerate.Index)
+		binary.NativeEndian.PutUint32(w[4:], u.Enumerate.Data.ValueType)
+		binary.NativeEndian.PutUint32(w[8:], u.Enumerate.Data.KeySize)
+		binary.NativeEndian.PutUint32(w[12:], u.Enumerate.Data.ValueSize)
+		copy(w[16:528], u.Enumerate.Data.Key[:])
+		copy(w[528:2576], u.Enumerate.Data.Value[:])
 	case KvpOpRegister:
-		if b, err = u.Register.AppendBinary(b); err != nil {
-			return b[:s], cn.NestEncode(err, "kvp_body", "register")
-		}
-		b = cn.AppendZeros(b, 2064)
-		return b, nil
+		copy(w[:512], u.Register.Version[:])
 	default:
-		return b, cn.EncodeFail("kvp_body", "", sel.String(), cn.ErrUnknownValue)
+		return b[:s], cn.EncodeFail("kvp_body", "", sel.String(), cn.ErrUnknownValue)
 	}
+	return b, nil
 }
 
 // UnmarshalBinaryFor decodes b into the variant sel selects, and only
@@ -592,8 +594,9 @@ func (x *KvpBodyDelete) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *KvpBodyDelete) AppendBinary(b []byte) ([]byte, error) {
-	b = binary.NativeEndian.AppendUint32(b, x.KeySize)
-	b = append(b, x.Key[:]...)
+	b, w := cn.Extend(b, 516)
+	binary.NativeEndian.PutUint32(w, x.KeySize)
+	copy(w[4:516], x.Key[:])
 	return b, nil
 }
 
@@ -646,18 +649,43 @@ func (x *HvKvpMsg) Size() int {
 // fields hold the lengths of the fields they size.
 func (x *HvKvpMsg) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
-	var err error
+	b, w := cn.Extend(b, 2580)
 	if !x.Operation.valid() {
 		return b[:s], cn.EncodeFail("hv_kvp_msg", "operation", x.Operation.String(), cn.ErrUnknownValue)
 	}
-	b = append(b, uint8(x.Operation))
+	w[0] = uint8(x.Operation)
 	if !x.Pool.valid() {
 		return b[:s], cn.EncodeFail("hv_kvp_msg", "pool", x.Pool.String(), cn.ErrUnknownValue)
 	}
-	b = append(b, uint8(x.Pool))
-	b = binary.NativeEndian.AppendUint16(b, x.Pad)
-	if b, err = x.Body.AppendBinaryFor(b, x.Operation); err != nil {
-		return b[:s], cn.NestEncode(err, "hv_kvp_msg", "body")
+	w[1] = uint8(x.Pool)
+	binary.NativeEndian.PutUint16(w[2:], x.Pad)
+	switch x.Operation {
+	case KvpOpGet:
+		binary.NativeEndian.PutUint32(w[4:], x.Body.Get.ValueType)
+		binary.NativeEndian.PutUint32(w[8:], x.Body.Get.KeySize)
+		binary.NativeEndian.PutUint32(w[12:], x.Body.Get.ValueSize)
+		copy(w[16:528], x.Body.Get.Key[:])
+		copy(w[528:2576], x.Body.Get.Value[:])
+	case KvpOpSet:
+		binary.NativeEndian.PutUint32(w[4:], x.Body.Set.ValueType)
+		binary.NativeEndian.PutUint32(w[8:], x.Body.Set.KeySize)
+		binary.NativeEndian.PutUint32(w[12:], x.Body.Set.ValueSize)
+		copy(w[16:528], x.Body.Set.Key[:])
+		copy(w[528:2576], x.Body.Set.Value[:])
+	case KvpOpDelete:
+		binary.NativeEndian.PutUint32(w[4:], x.Body.Delete.KeySize)
+		copy(w[8:520], x.Body.Delete.Key[:])
+	case KvpOpEnumerate:
+		binary.NativeEndian.PutUint32(w[4:], x.Body.Enumerate.Index)
+		binary.NativeEndian.PutUint32(w[8:], x.Body.Enumerate.Data.ValueType)
+		binary.NativeEndian.PutUint32(w[12:], x.Body.Enumerate.Data.KeySize)
+		binary.NativeEndian.PutUint32(w[16:], x.Body.Enumerate.Data.ValueSize)
+		copy(w[20:532], x.Body.Enumerate.Data.Key[:])
+		copy(w[532:2580], x.Body.Enumerate.Data.Value[:])
+	case KvpOpRegister:
+		copy(w[4:516], x.Body.Register.Version[:])
+	default:
+		return b[:s], cn.EncodeFail("hv_kvp_msg", "body", x.Operation.String(), cn.ErrUnknownValue)
 	}
 	return b, nil
 }

@@ -29,9 +29,10 @@ func (x *Tight) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Tight) AppendBinary(b []byte) ([]byte, error) {
-	b = append(b, x.Kind)
-	b = binary.NativeEndian.AppendUint64(b, x.Value)
-	b = binary.NativeEndian.AppendUint16(b, x.Count)
+	b, w := cn.Extend(b, 11)
+	w[0] = x.Kind
+	binary.NativeEndian.PutUint64(w[1:], x.Value)
+	binary.NativeEndian.PutUint16(w[9:], x.Count)
 	return b, nil
 }
 
@@ -145,16 +146,13 @@ func (x *Holder) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Holder) AppendBinary(b []byte) ([]byte, error) {
-	s := len(b)
-	var err error
-	if b, err = x.T.AppendBinary(b); err != nil {
-		return b[:s], cn.NestEncode(err, "holder", "t")
-	}
-	b = append(b, x.E[:]...)
-	b = cn.AppendZeros(b, 1)
-	b = binary.NativeEndian.AppendUint32(b, x.X)
-	b = append(b, x.Last)
-	b = cn.AppendZeros(b, 11)
+	b, w := cn.Extend(b, 32)
+	w[0] = x.T.Kind
+	binary.NativeEndian.PutUint64(w[1:], x.T.Value)
+	binary.NativeEndian.PutUint16(w[9:], x.T.Count)
+	copy(w[11:15], x.E[:])
+	binary.NativeEndian.PutUint32(w[16:], x.X)
+	w[20] = x.Last
 	return b, nil
 }
 
@@ -216,11 +214,10 @@ func (x *Mixed) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Mixed) AppendBinary(b []byte) ([]byte, error) {
-	b = append(b, x.A)
-	b = cn.AppendZeros(b, 3)
-	b = binary.NativeEndian.AppendUint32(b, x.B)
-	b = append(b, x.C)
-	b = cn.AppendZeros(b, 3)
+	b, w := cn.Extend(b, 12)
+	w[0] = x.A
+	binary.NativeEndian.PutUint32(w[4:], x.B)
+	w[8] = x.C
 	return b, nil
 }
 

@@ -45,17 +45,18 @@ func (x *Every) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Every) AppendBinary(b []byte) ([]byte, error) {
-	b = append(b, x.A)
-	b = append(b, uint8(x.B))
-	b = binary.NativeEndian.AppendUint16(b, x.C)
-	b = binary.NativeEndian.AppendUint16(b, uint16(x.D))
-	b = cn.AppendZeros(b, 2)
-	b = binary.NativeEndian.AppendUint32(b, x.E)
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.F))
-	b = binary.NativeEndian.AppendUint64(b, x.G)
-	b = binary.NativeEndian.AppendUint64(b, uint64(x.H))
-	b = cn.AppendBool(b, x.Ok)
-	b = cn.AppendZeros(b, 7)
+	b, w := cn.Extend(b, 40)
+	w[0] = x.A
+	w[1] = uint8(x.B)
+	binary.NativeEndian.PutUint16(w[2:], x.C)
+	binary.NativeEndian.PutUint16(w[4:], uint16(x.D))
+	binary.NativeEndian.PutUint32(w[8:], x.E)
+	binary.NativeEndian.PutUint32(w[12:], uint32(x.F))
+	binary.NativeEndian.PutUint64(w[16:], x.G)
+	binary.NativeEndian.PutUint64(w[24:], uint64(x.H))
+	if x.Ok {
+		w[32] = 1
+	}
 	return b, nil
 }
 
@@ -132,15 +133,16 @@ func (x *Ordered) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Ordered) AppendBinary(b []byte) ([]byte, error) {
-	b = binary.BigEndian.AppendUint16(b, x.Be16)
-	b = binary.LittleEndian.AppendUint16(b, x.Le16)
-	b = binary.BigEndian.AppendUint32(b, x.Be32)
-	b = binary.LittleEndian.AppendUint32(b, uint32(x.Le32))
-	b = cn.AppendZeros(b, 4)
-	b = binary.BigEndian.AppendUint64(b, uint64(x.Be64))
-	b = binary.LittleEndian.AppendUint64(b, x.Le64)
-	b = cn.AppendBool(b, x.Flag)
-	b = cn.AppendZeros(b, 7)
+	b, w := cn.Extend(b, 40)
+	binary.BigEndian.PutUint16(w, x.Be16)
+	binary.LittleEndian.PutUint16(w[2:], x.Le16)
+	binary.BigEndian.PutUint32(w[4:], x.Be32)
+	binary.LittleEndian.PutUint32(w[8:], uint32(x.Le32))
+	binary.BigEndian.PutUint64(w[16:], uint64(x.Be64))
+	binary.LittleEndian.PutUint64(w[24:], x.Le64)
+	if x.Flag {
+		w[32] = 1
+	}
 	return b, nil
 }
 

@@ -55,10 +55,11 @@ func (x Op) Size() int {
 // fields hold the lengths of the fields they size.
 func (x Op) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
+	b, w := cn.Extend(b, 2)
 	if !x.valid() {
 		return b[:s], cn.EncodeFail("op", "", x.String(), cn.ErrUnknownValue)
 	}
-	b = binary.NativeEndian.AppendUint16(b, uint16(x))
+	binary.NativeEndian.PutUint16(w, uint16(x))
 	return b, nil
 }
 
@@ -116,7 +117,8 @@ func (x Note) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x Note) AppendBinary(b []byte) ([]byte, error) {
-	b = binary.NativeEndian.AppendUint32(b, uint32(x))
+	b, w := cn.Extend(b, 4)
+	binary.NativeEndian.PutUint32(w, uint32(x))
 	return b, nil
 }
 
@@ -158,9 +160,9 @@ func (x *Key) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Key) AppendBinary(b []byte) ([]byte, error) {
-	b = binary.NativeEndian.AppendUint32(b, x.ID)
-	b = binary.NativeEndian.AppendUint16(b, x.Slot)
-	b = cn.AppendZeros(b, 2)
+	b, w := cn.Extend(b, 8)
+	binary.NativeEndian.PutUint32(w, x.ID)
+	binary.NativeEndian.PutUint16(w[4:], x.Slot)
 	return b, nil
 }
 
@@ -215,34 +217,23 @@ func (u *Body) SizeFor(sel Op) int {
 // filled to the size of the union.
 func (u *Body) AppendBinaryFor(b []byte, sel Op) ([]byte, error) {
 	s := len(b)
-	var err error
+	b, w := cn.Extend(b, 16)
 	switch sel {
 	case OpNop:
-		if b, err = u.Nop.AppendBinary(b); err != nil {
-			return b[:s], cn.NestEncode(err, "body", "nop")
-		}
-		b = cn.AppendZeros(b, 16)
-		return b, nil
 	case OpSet:
-		if b, err = u.Set.AppendBinary(b); err != nil {
-			return b[:s], cn.NestEncode(err, "body", "set")
-		}
-		return b, nil
+		binary.NativeEndian.PutUint32(w, u.Set.K.ID)
+		binary.NativeEndian.PutUint16(w[4:], u.Set.K.Slot)
+		binary.NativeEndian.PutUint64(w[8:], u.Set.Value)
 	case OpGet:
-		if b, err = u.Get.AppendBinary(b); err != nil {
-			return b[:s], cn.NestEncode(err, "body", "get")
-		}
-		b = cn.AppendZeros(b, 8)
-		return b, nil
+		binary.NativeEndian.PutUint32(w, u.Get.ID)
+		binary.NativeEndian.PutUint16(w[4:], u.Get.Slot)
 	case OpDel:
-		if b, err = u.Del.AppendBinary(b); err != nil {
-			return b[:s], cn.NestEncode(err, "body", "del")
-		}
-		b = cn.AppendZeros(b, 8)
-		return b, nil
+		binary.NativeEndian.PutUint32(w, u.Del.ID)
+		binary.NativeEndian.PutUint16(w[4:], u.Del.Slot)
 	default:
-		return b, cn.EncodeFail("body", "", sel.String(), cn.ErrUnknownValue)
+		return b[:s], cn.EncodeFail("body", "", sel.String(), cn.ErrUnknownValue)
 	}
+	return b, nil
 }
 
 // UnmarshalBinaryFor decodes b into the variant sel selects, and only
@@ -350,12 +341,10 @@ func (x *BodySet) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *BodySet) AppendBinary(b []byte) ([]byte, error) {
-	s := len(b)
-	var err error
-	if b, err = x.K.AppendBinary(b); err != nil {
-		return b[:s], cn.NestEncode(err, "body.set", "k")
-	}
-	b = binary.NativeEndian.AppendUint64(b, x.Value)
+	b, w := cn.Extend(b, 16)
+	binary.NativeEndian.PutUint32(w, x.K.ID)
+	binary.NativeEndian.PutUint16(w[4:], x.K.Slot)
+	binary.NativeEndian.PutUint64(w[8:], x.Value)
 	return b, nil
 }
 
@@ -420,29 +409,24 @@ func (u *Payload) SizeFor(sel Note) int {
 // filled to the size of the union.
 func (u *Payload) AppendBinaryFor(b []byte, sel Note) ([]byte, error) {
 	s := len(b)
-	var err error
+	b, w := cn.Extend(b, 16)
 	switch sel {
 	case NoteInfo:
-		if b, err = u.Info.AppendBinary(b); err != nil {
-			return b[:s], cn.NestEncode(err, "payload", "info")
-		}
-		b = cn.AppendZeros(b, 12)
-		return b, nil
+		binary.NativeEndian.PutUint32(w, u.Info.Code)
 	case NoteWarn:
-		if b, err = u.Warn.AppendBinary(b); err != nil {
-			return b[:s], cn.NestEncode(err, "payload", "warn")
-		}
-		return b, nil
+		binary.NativeEndian.PutUint32(w, u.Warn.Code)
+		binary.NativeEndian.PutUint16(w[4:], u.Warn.Line)
+		copy(w[6:16], u.Warn.File[:])
 	case NoteFatal:
-		if b, err = u.Fatal.AppendBinary(b); err != nil {
-			return b[:s], cn.NestEncode(err, "payload", "fatal")
-		}
-		return b, nil
+		binary.NativeEndian.PutUint32(w, u.Fatal.Code)
+		binary.NativeEndian.PutUint16(w[4:], u.Fatal.Line)
+		copy(w[6:16], u.Fatal.File[:])
 	default:
+		b = b[:s]
 		b = append(b, u.Default...)
 		b = cn.AppendFill(b, s, 16)
-		return b, nil
 	}
+	return b, nil
 }
 
 // UnmarshalBinaryFor decodes b into the variant sel selects, and only
@@ -517,7 +501,8 @@ func (x *PayloadInfo) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *PayloadInfo) AppendBinary(b []byte) ([]byte, error) {
-	b = binary.NativeEndian.AppendUint32(b, x.Code)
+	b, w := cn.Extend(b, 4)
+	binary.NativeEndian.PutUint32(w, x.Code)
 	return b, nil
 }
 
@@ -560,9 +545,10 @@ func (x *Detail) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Detail) AppendBinary(b []byte) ([]byte, error) {
-	b = binary.NativeEndian.AppendUint32(b, x.Code)
-	b = binary.NativeEndian.AppendUint16(b, x.Line)
-	b = append(b, x.File[:]...)
+	b, w := cn.Extend(b, 16)
+	binary.NativeEndian.PutUint32(w, x.Code)
+	binary.NativeEndian.PutUint16(w[4:], x.Line)
+	copy(w[6:16], x.File[:])
 	return b, nil
 }
 
@@ -629,15 +615,26 @@ func (x *Request) Size() int {
 // fields hold the lengths of the fields they size.
 func (x *Request) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
-	var err error
+	b, w := cn.Extend(b, 24)
 	if !x.O.valid() {
 		return b[:s], cn.EncodeFail("request", "o", x.O.String(), cn.ErrUnknownValue)
 	}
-	b = binary.NativeEndian.AppendUint16(b, uint16(x.O))
-	b = binary.NativeEndian.AppendUint16(b, x.Flags)
-	b = cn.AppendZeros(b, 4)
-	if b, err = x.B.AppendBinaryFor(b, x.O); err != nil {
-		return b[:s], cn.NestEncode(err, "request", "b")
+	binary.NativeEndian.PutUint16(w, uint16(x.O))
+	binary.NativeEndian.PutUint16(w[2:], x.Flags)
+	switch x.O {
+	case OpNop:
+	case OpSet:
+		binary.NativeEndian.PutUint32(w[8:], x.B.Set.K.ID)
+		binary.NativeEndian.PutUint16(w[12:], x.B.Set.K.Slot)
+		binary.NativeEndian.PutUint64(w[16:], x.B.Set.Value)
+	case OpGet:
+		binary.NativeEndian.PutUint32(w[8:], x.B.Get.ID)
+		binary.NativeEndian.PutUint16(w[12:], x.B.Get.Slot)
+	case OpDel:
+		binary.NativeEndian.PutUint32(w[8:], x.B.Del.ID)
+		binary.NativeEndian.PutUint16(w[12:], x.B.Del.Slot)
+	default:
+		return b[:s], cn.EncodeFail("request", "b", x.O.String(), cn.ErrUnknownValue)
 	}
 	return b, nil
 }
@@ -733,13 +730,25 @@ func (x *Notice) Size() int {
 // fields hold the lengths of the fields they size.
 func (x *Notice) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
-	var err error
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.N))
-	b = binary.NativeEndian.AppendUint32(b, x.Seq)
-	if b, err = x.P.AppendBinaryFor(b, x.N); err != nil {
-		return b[:s], cn.NestEncode(err, "notice", "p")
+	b, w := cn.Extend(b, 24)
+	binary.NativeEndian.PutUint32(w, uint32(x.N))
+	binary.NativeEndian.PutUint32(w[4:], x.Seq)
+	switch x.N {
+	case NoteInfo:
+		binary.NativeEndian.PutUint32(w[8:], x.P.Info.Code)
+	case NoteWarn:
+		binary.NativeEndian.PutUint32(w[8:], x.P.Warn.Code)
+		binary.NativeEndian.PutUint16(w[12:], x.P.Warn.Line)
+		copy(w[14:24], x.P.Warn.File[:])
+	case NoteFatal:
+		binary.NativeEndian.PutUint32(w[8:], x.P.Fatal.Code)
+		binary.NativeEndian.PutUint16(w[12:], x.P.Fatal.Line)
+		copy(w[14:24], x.P.Fatal.File[:])
+	default:
+		b = b[:s+8]
+		b = append(b, x.P.Default...)
+		b = cn.AppendFill(b, s, 24)
 	}
-	b = cn.AppendFill(b, s, 24)
 	return b, nil
 }
 

@@ -40,7 +40,8 @@ func (x TaskFlags) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x TaskFlags) AppendBinary(b []byte) ([]byte, error) {
-	b = append(b, uint8(x))
+	b, w := cn.Extend(b, 1)
+	w[0] = uint8(x)
 	return b, nil
 }
 
@@ -96,22 +97,23 @@ func (x *V86Regs) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *V86Regs) AppendBinary(b []byte) ([]byte, error) {
-	b = binary.NativeEndian.AppendUint32(b, x.Ebx)
-	b = binary.NativeEndian.AppendUint32(b, x.Ecx)
-	b = binary.NativeEndian.AppendUint32(b, x.Edx)
-	b = binary.NativeEndian.AppendUint32(b, x.Esi)
-	b = binary.NativeEndian.AppendUint32(b, x.Edi)
-	b = binary.NativeEndian.AppendUint32(b, x.Ebp)
-	b = binary.NativeEndian.AppendUint32(b, x.Eax)
-	b = binary.NativeEndian.AppendUint32(b, x.Eip)
-	b = binary.NativeEndian.AppendUint32(b, x.Eflags)
-	b = binary.NativeEndian.AppendUint32(b, x.Esp)
-	b = binary.NativeEndian.AppendUint16(b, x.Cs)
-	b = binary.NativeEndian.AppendUint16(b, x.Ss)
-	b = binary.NativeEndian.AppendUint16(b, x.Es)
-	b = binary.NativeEndian.AppendUint16(b, x.Ds)
-	b = binary.NativeEndian.AppendUint16(b, x.Fs)
-	b = binary.NativeEndian.AppendUint16(b, x.Gs)
+	b, w := cn.Extend(b, 52)
+	binary.NativeEndian.PutUint32(w, x.Ebx)
+	binary.NativeEndian.PutUint32(w[4:], x.Ecx)
+	binary.NativeEndian.PutUint32(w[8:], x.Edx)
+	binary.NativeEndian.PutUint32(w[12:], x.Esi)
+	binary.NativeEndian.PutUint32(w[16:], x.Edi)
+	binary.NativeEndian.PutUint32(w[20:], x.Ebp)
+	binary.NativeEndian.PutUint32(w[24:], x.Eax)
+	binary.NativeEndian.PutUint32(w[28:], x.Eip)
+	binary.NativeEndian.PutUint32(w[32:], x.Eflags)
+	binary.NativeEndian.PutUint32(w[36:], x.Esp)
+	binary.NativeEndian.PutUint16(w[40:], x.Cs)
+	binary.NativeEndian.PutUint16(w[42:], x.Ss)
+	binary.NativeEndian.PutUint16(w[44:], x.Es)
+	binary.NativeEndian.PutUint16(w[46:], x.Ds)
+	binary.NativeEndian.PutUint16(w[48:], x.Fs)
+	binary.NativeEndian.PutUint16(w[50:], x.Gs)
 	return b, nil
 }
 
@@ -202,14 +204,25 @@ func (x *UvesafbTask) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *UvesafbTask) AppendBinary(b []byte) ([]byte, error) {
-	s := len(b)
-	var err error
-	b = append(b, uint8(x.Flags))
-	b = cn.AppendZeros(b, 3)
-	b = binary.NativeEndian.AppendUint32(b, uint32(x.BufLen))
-	if b, err = x.Regs.AppendBinary(b); err != nil {
-		return b[:s], cn.NestEncode(err, "uvesafb_task", "regs")
-	}
+	b, w := cn.Extend(b, 60)
+	w[0] = uint8(x.Flags)
+	binary.NativeEndian.PutUint32(w[4:], uint32(x.BufLen))
+	binary.NativeEndian.PutUint32(w[8:], x.Regs.Ebx)
+	binary.NativeEndian.PutUint32(w[12:], x.Regs.Ecx)
+	binary.NativeEndian.PutUint32(w[16:], x.Regs.Edx)
+	binary.NativeEndian.PutUint32(w[20:], x.Regs.Esi)
+	binary.NativeEndian.PutUint32(w[24:], x.Regs.Edi)
+	binary.NativeEndian.PutUint32(w[28:], x.Regs.Ebp)
+	binary.NativeEndian.PutUint32(w[32:], x.Regs.Eax)
+	binary.NativeEndian.PutUint32(w[36:], x.Regs.Eip)
+	binary.NativeEndian.PutUint32(w[40:], x.Regs.Eflags)
+	binary.NativeEndian.PutUint32(w[44:], x.Regs.Esp)
+	binary.NativeEndian.PutUint16(w[48:], x.Regs.Cs)
+	binary.NativeEndian.PutUint16(w[50:], x.Regs.Ss)
+	binary.NativeEndian.PutUint16(w[52:], x.Regs.Es)
+	binary.NativeEndian.PutUint16(w[54:], x.Regs.Ds)
+	binary.NativeEndian.PutUint16(w[56:], x.Regs.Fs)
+	binary.NativeEndian.PutUint16(w[58:], x.Regs.Gs)
 	return b, nil
 }
 

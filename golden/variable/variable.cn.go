@@ -28,9 +28,9 @@ func (x *Item) Size() int {
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Item) AppendBinary(b []byte) ([]byte, error) {
-	b = binary.NativeEndian.AppendUint16(b, x.ID)
-	b = append(b, x.Weight)
-	b = cn.AppendZeros(b, 1)
+	b, w := cn.Extend(b, 4)
+	binary.NativeEndian.PutUint16(w, x.ID)
+	w[2] = x.Weight
 	return b, nil
 }
 
@@ -81,7 +81,8 @@ func (x *Text) Size() int {
 func (x *Text) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
 	var err error
-	b = binary.NativeEndian.AppendUint32(b, x.ID)
+	b, w := cn.Extend(b, 4)
+	binary.NativeEndian.PutUint32(w, x.ID)
 	if b, err = cn.AppendString(b, x.S); err != nil {
 		return b[:s], cn.NestEncode(err, "text", "s")
 	}
@@ -135,7 +136,8 @@ func (x *Blob) Size() int {
 // fields hold the lengths of the fields they size.
 func (x *Blob) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
-	b = binary.NativeEndian.AppendUint32(b, x.ID)
+	b, w := cn.Extend(b, 4)
+	binary.NativeEndian.PutUint32(w, x.ID)
 	b = append(b, x.Data...)
 	b = cn.AppendFill(b, s, 4)
 	return b, nil
@@ -184,7 +186,8 @@ func (x *List) Size() int {
 func (x *List) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
 	var err error
-	b = binary.NativeEndian.AppendUint32(b, x.Count)
+	b, w := cn.Extend(b, 4)
+	binary.NativeEndian.PutUint32(w, x.Count)
 	for i := range x.Items {
 		if b, err = x.Items[i].AppendBinary(b); err != nil {
 			return b[:s], cn.NestEncode(err, "list", "items")
@@ -258,22 +261,22 @@ func (x *Sized) Size() int {
 func (x *Sized) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
 	var err error
+	b, w := cn.Extend(b, 5)
 	l := len(x.Data)
 	if uint64(l) > 0xff {
 		return b[:s], cn.EncodeLength("sized", "n", l, cn.ErrTooLong)
 	}
-	b = append(b, uint8(l))
-	b = cn.AppendZeros(b, 1)
+	w[0] = uint8(l)
 	l2 := len(x.Items)
 	if uint64(l2) > 0xffff {
 		return b[:s], cn.EncodeLength("sized", "m", l2, cn.ErrTooLong)
 	}
-	b = binary.NativeEndian.AppendUint16(b, uint16(l2))
+	binary.NativeEndian.PutUint16(w[2:], uint16(l2))
 	l3 := len(x.Name)
 	if uint64(l3) > 0xff {
 		return b[:s], cn.EncodeLength("sized", "name_len", l3, cn.ErrTooLong)
 	}
-	b = append(b, uint8(l3))
+	w[4] = uint8(l3)
 	b = append(b, x.Data...)
 	b = cn.AppendPad(b, s, 2)
 	for i := range x.Items {
@@ -377,6 +380,7 @@ func (x *Shared) Size() int {
 // fields hold the lengths of the fields they size.
 func (x *Shared) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
+	b, w := cn.Extend(b, 2)
 	l := len(x.A)
 	if len(x.B) != l {
 		return b[:s], cn.EncodeLength("shared", "b", len(x.B), cn.ErrLengthMismatch)
@@ -384,7 +388,7 @@ func (x *Shared) AppendBinary(b []byte) ([]byte, error) {
 	if uint64(l) > 0xffff {
 		return b[:s], cn.EncodeLength("shared", "n", l, cn.ErrTooLong)
 	}
-	b = binary.NativeEndian.AppendUint16(b, uint16(l))
+	binary.NativeEndian.PutUint16(w, uint16(l))
 	for i := range x.A {
 		b = binary.NativeEndian.AppendUint16(b, x.A[i])
 	}

@@ -65,10 +65,11 @@ func (x MsgType) Size() int {
 // fields hold the lengths of the fields they size.
 func (x MsgType) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
+	b, w := cn.Extend(b, 1)
 	if !x.valid() {
 		return b[:s], cn.EncodeFail("msg_type", "", x.String(), cn.ErrUnknownValue)
 	}
-	b = append(b, uint8(x))
+	w[0] = uint8(x)
 	return b, nil
 }
 
@@ -157,10 +158,11 @@ func (x CmdType) Size() int {
 // fields hold the lengths of the fields they size.
 func (x CmdType) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
+	b, w := cn.Extend(b, 1)
 	if !x.valid() {
 		return b[:s], cn.EncodeFail("cmd_type", "", x.String(), cn.ErrUnknownValue)
 	}
-	b = append(b, uint8(x))
+	w[0] = uint8(x)
 	return b, nil
 }
 
@@ -209,16 +211,17 @@ func (x *W1NetlinkCmd) Size() int {
 // fields hold the lengths of the fields they size.
 func (x *W1NetlinkCmd) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
+	b, w := cn.Extend(b, 4)
 	if !x.Cmd.valid() {
 		return b[:s], cn.EncodeFail("w1_netlink_cmd", "cmd", x.Cmd.String(), cn.ErrUnknownValue)
 	}
-	b = append(b, uint8(x.Cmd))
-	b = append(b, x.Res)
+	w[0] = uint8(x.Cmd)
+	w[1] = x.Res
 	l := len(x.Data)
 	if uint64(l) > 0xffff {
 		return b[:s], cn.EncodeLength("w1_netlink_cmd", "len", l, cn.ErrTooLong)
 	}
-	b = binary.NativeEndian.AppendUint16(b, uint16(l))
+	binary.NativeEndian.PutUint16(w[2:], uint16(l))
 	b = append(b, x.Data...)
 	b = cn.AppendFill(b, s, 4)
 	return b, nil
@@ -285,17 +288,18 @@ func (x *W1NetlinkMsg) Size() int {
 // fields hold the lengths of the fields they size.
 func (x *W1NetlinkMsg) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
+	b, w := cn.Extend(b, 12)
 	if !x.Type.valid() {
 		return b[:s], cn.EncodeFail("w1_netlink_msg", "type", x.Type.String(), cn.ErrUnknownValue)
 	}
-	b = append(b, uint8(x.Type))
-	b = append(b, x.Status)
+	w[0] = uint8(x.Type)
+	w[1] = x.Status
 	l := len(x.Cmds)
 	if uint64(l) > 0xffff {
 		return b[:s], cn.EncodeLength("w1_netlink_msg", "len", l, cn.ErrTooLong)
 	}
-	b = binary.NativeEndian.AppendUint16(b, uint16(l))
-	b = append(b, x.ID[:]...)
+	binary.NativeEndian.PutUint16(w[2:], uint16(l))
+	copy(w[4:12], x.ID[:])
 	b = append(b, x.Cmds...)
 	b = cn.AppendFill(b, s, 12)
 	return b, nil

@@ -67,6 +67,34 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+// TestEncodeDirtyBuffer appends every event to buffers whose spare
+// capacity holds garbage: the union's zero fill and the bytes the
+// selected variant leaves must come out zero, and the prefix stays.
+func TestEncodeDirtyBuffer(t *testing.T) {
+	evs := events()
+	short := &ProcEvent{What: 0x100000}
+	short.EventData.Default = []byte{1, 2, 3}
+	evs["unknown short"] = short
+	for name, e := range evs {
+		t.Run(name, func(t *testing.T) {
+			clean, err := e.MarshalBinary()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, spare := range []int{0, 20, 40, 100} {
+				buf := append(make([]byte, 0, 6+spare), "prefix"...)
+				for i := range buf[6:cap(buf)] {
+					buf[6:cap(buf)][i] = 0xa5
+				}
+				got, err := e.AppendBinary(buf)
+				if err != nil || string(got[:6]) != "prefix" || !bytes.Equal(got[6:], clean) {
+					t.Errorf("spare %d: got %x, %v; want prefix + %x", spare, got, err, clean)
+				}
+			}
+		})
+	}
+}
+
 func TestLayout(t *testing.T) {
 	want := make([]byte, 40)
 	ne.PutUint32(want[0:], 1)

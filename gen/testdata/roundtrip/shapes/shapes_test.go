@@ -64,6 +64,8 @@ func values() map[string]codec {
 		"num":     &Record{K: KindNum, B: Body{Num: BodyNum{V: 77}}, Trailer: 5},
 		"text":    &Record{K: KindText, B: Body{Text: text}, Trailer: 6},
 		"pair":    &Record{K: KindPair, B: Body{Pair: Point{-1, 1}}, Trailer: 7},
+		"boxed": &Boxed{Tag: 1, Small: [2]int8{-1, 2}, R: Record{K: KindText, B: Body{Text: text}, Trailer: 8},
+			Rs: [2]Record{{K: KindNum, B: Body{Num: BodyNum{V: 9}}, Trailer: 10}, {K: KindPair, B: Body{Pair: Point{3, -3}}}}},
 		"msg":     msgValue(),
 		"words":   &Words{Count: 2, List: []Word{{Len: 2, Text: []byte("ab")}, {Len: 0}, {Len: 1, Text: []byte("c")}}},
 		"strs":    &Strs{N: 3, Rest: []string{"a", "", "bcd"}},
@@ -164,6 +166,20 @@ func TestLayout(t *testing.T) {
 			}
 			return b
 		}},
+		{"nested switches", values()["boxed"], func() []byte {
+			b := make([]byte, 104)
+			b[0], b[1], b[2] = 1, 0xff, 2
+			ne.PutUint32(b[8:], uint32(KindText)) // r
+			copy(b[16:], "hi there")
+			ne.PutUint32(b[32:], 8)
+			ne.PutUint32(b[40:], uint32(KindNum)) // rs[0]
+			ne.PutUint64(b[48:], 9)
+			ne.PutUint32(b[64:], 10)
+			ne.PutUint32(b[72:], uint32(KindPair)) // rs[1]
+			ne.PutUint32(b[80:], 3)
+			ne.PutUint32(b[84:], 0xfffffffd)
+			return b
+		}},
 		{"union tail zeroed", &Record{K: KindPair, B: Body{Pair: Point{1, 2}}, Trailer: 3}, func() []byte {
 			b := make([]byte, 32)
 			ne.PutUint32(b, 3)
@@ -194,6 +210,7 @@ func TestSizes(t *testing.T) {
 		"point": {&Point{}, pointSize}, "fixed": {&Fixed{C: ColorRed, Lv: LevelMid}, fixedSize},
 		"tight": {&Tight{}, tightSize}, "aligned": {&Aligned{}, alignedSize}, "holder": {&Holder{}, holderSize},
 		"record": {&Record{K: KindNum}, recordSize}, "union": {&NumOrPt{}, numOrPtSize},
+		"boxed": {&Boxed{R: Record{K: KindNum}, Rs: [2]Record{{K: KindNum}, {K: KindNum}}}, boxedSize},
 	}
 	for name, f := range fixed {
 		b, err := f.v.MarshalBinary()
@@ -201,8 +218,8 @@ func TestSizes(t *testing.T) {
 			t.Errorf("%s: encoded %d bytes (%v), Size %d, const %d", name, len(b), err, f.v.Size(), f.size)
 		}
 	}
-	if tightSize != 11 || alignedSize != 16 || recordSize != 32 || fixedSize != 72 {
-		t.Errorf("sizes: tight %d aligned %d record %d fixed %d", tightSize, alignedSize, recordSize, fixedSize)
+	if tightSize != 11 || alignedSize != 16 || recordSize != 32 || fixedSize != 72 || boxedSize != 104 {
+		t.Errorf("sizes: tight %d aligned %d record %d fixed %d boxed %d", tightSize, alignedSize, recordSize, fixedSize, boxedSize)
 	}
 }
 
@@ -307,6 +324,89 @@ func TestEncodeErrors(t *testing.T) {
 	wantEncodeError(t, err, cn.ErrUnknownValue, "fixed.c")
 	if string(out) != "keep" {
 		t.Errorf("a failed append returned %q", out)
+	}
+
+	// Errors inside nested records stored in line name the whole path.
+	bx := values()["boxed"].(*Boxed)
+	bx.R.K = 99
+	_, err = bx.MarshalBinary()
+	wantEncodeError(t, err, cn.ErrUnknownValue, "boxed.r.k")
+	bx = values()["boxed"].(*Boxed)
+	bx.Rs[1].K = KindNothing
+	out, err = bx.AppendBinary(dirty("keep", 200))
+	wantEncodeError(t, err, cn.ErrUnknownValue, "boxed.rs.b")
+	if string(out) != "keep" {
+		t.Errorf("a failed append returned %q", out)
+	}
+	var bd Body
+	_, err = bd.AppendBinaryFor(nil, KindNothing)
+	wantEncodeError(t, err, cn.ErrUnknownValue, "body.")
+	env := &Env{K: KindText, T: Tagged{Text: "a\x00b"}}
+	out, err = env.AppendBinary(dirty("keep", 64))
+	wantEncodeError(t, err, cn.ErrNUL, "env.t.text")
+	if string(out) != "keep" {
+		t.Errorf("a failed append returned %q", out)
+	}
+}
+
+// dirty returns prefix with n bytes of spare capacity holding 0xa5: what
+// an encoder appending to a reused buffer finds there.
+func dirty(prefix string, n int) []byte {
+	b := append(make([]byte, 0, len(prefix)+n), prefix...)
+	spare := b[len(b):cap(b)]
+	for i := range spare {
+		spare[i] = 0xa5
+	}
+	return b
+}
+
+// TestEncodeDirtyBuffer appends every value to a reused buffer whose
+// spare capacity holds garbage: padding, gaps and zero fills must come
+// out zero all the same, and the bytes before are kept.
+func TestEncodeDirtyBuffer(t *testing.T) {
+	vals := values()
+	// Default variants shorter and longer than the union, and switch
+	// unions alone.
+	vals["envshort"] = &Env{K: KindNothing, T: Tagged{Default: []byte{7}}}
+	vals["envlong"] = &Env{K: KindNothing, T: Tagged{Default: bytes.Repeat([]byte{7}, 40)}}
+	for name, v := range vals {
+		t.Run(name, func(t *testing.T) {
+			clean, err := v.AppendBinary(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, spare := range []int{0, len(clean) - 1, len(clean), len(clean) + 64} {
+				got, err := v.AppendBinary(dirty("keep", max(spare, 0)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := append([]byte("keep"), clean...); !bytes.Equal(got, want) {
+					t.Errorf("spare %d:\n got %x\nwant %x", spare, got, want)
+				}
+			}
+		})
+	}
+	for _, k := range []Kind{KindNum, KindText, KindPair, KindNothing} {
+		tg := Tagged{Num: 5, Text: "t", Default: []byte{1, 2}}
+		clean, err := tg.AppendBinaryFor(nil, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := tg.AppendBinaryFor(dirty("keep", 64), k)
+		if err != nil || !bytes.Equal(got, append([]byte("keep"), clean...)) {
+			t.Errorf("tagged %v: got %x, %v; want keep+%x", k, got, err, clean)
+		}
+		bd := Body{Num: BodyNum{V: 1}, Pair: Point{2, 3}}
+		if k == KindNothing {
+			continue
+		}
+		clean, err = bd.AppendBinaryFor(nil, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := bd.AppendBinaryFor(dirty("keep", 64), k); err != nil || !bytes.Equal(got, append([]byte("keep"), clean...)) {
+			t.Errorf("body %v: got %x, %v; want keep+%x", k, got, err, clean)
+		}
 	}
 }
 
@@ -418,7 +518,7 @@ func decoders() []interface{ UnmarshalBinary([]byte) error } {
 	return []interface{ UnmarshalBinary([]byte) error }{
 		new(Fixed), new(Tight), new(Aligned), new(Holder), new(NumOrPt), new(Record), new(Msg), new(Word),
 		new(Words), new(Strs), new(OneStr), new(Nested), new(Bytesrest), new(Env), new(Color), new(Level),
-		new(Perm), new(Opt), new(Kind), new(Point),
+		new(Perm), new(Opt), new(Kind), new(Point), new(Boxed),
 	}
 }
 
