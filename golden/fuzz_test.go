@@ -165,6 +165,9 @@ func roundTrip(t *testing.T, name string, b []byte) {
 	}
 }
 
+// encode encodes v twice: into nil, and after a prefix into a buffer whose
+// spare capacity holds garbage. Both must give the same bytes (padding is
+// written as zeros, never left over) and leave the prefix alone.
 func encode(t *testing.T, name string, v codec) []byte {
 	enc, err := v.AppendBinary(nil)
 	if err != nil {
@@ -172,6 +175,14 @@ func encode(t *testing.T, name string, v codec) []byte {
 	}
 	if len(enc) != v.Size() {
 		t.Fatalf("%s: encoded %d bytes, Size says %d", name, len(enc), v.Size())
+	}
+	dirty := bytes.Repeat([]byte{0xa5}, 3+len(enc)+64)
+	got, err := v.AppendBinary(dirty[:3])
+	if err != nil {
+		t.Fatalf("%s: encoding into a used buffer failed: %v", name, err)
+	}
+	if !bytes.Equal(got[:3], []byte{0xa5, 0xa5, 0xa5}) || !bytes.Equal(got[3:], enc) {
+		t.Fatalf("%s: encoding into a used buffer gave %x, want a5a5a5%x", name, got, enc)
 	}
 	return enc
 }
