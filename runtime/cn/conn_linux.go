@@ -53,6 +53,7 @@ type sysConn struct {
 	wsa    unix.RawSockaddrNetlink
 	werr   syscall.Errno
 	sendFn func(fd uintptr) bool
+	mm     mmsg // SendDatagrams' sendmmsg(2) buffers (sendmmsg_linux.go)
 }
 
 func (s *sysConn) dial(cfg *Config) (uint32, error) {

@@ -72,19 +72,28 @@ func (c *Conn) Send(m *cn.Msg, to cn.Addr) error {
 	if err != nil {
 		return opError("send", err)
 	}
+	if err := c.send(b, to); err != nil {
+		return opError("send", err)
+	}
+	return nil
+}
+
+// send routes datagram b from c to to; b is handed over, not copied.
+func (c *Conn) send(b []byte, to cn.Addr) error {
 	members, unicast, ok := c.bus.route(c.port, to)
 	if !ok {
-		return opError("send", syscall.ECONNREFUSED)
+		return syscall.ECONNREFUSED
 	}
 	for _, r := range members {
 		r.deliver(datagram{b: clone(b), from: c.port, group: to.Group}, true)
 	}
-	if unicast != nil {
-		if err := unicast.deliver(datagram{b: b, from: c.port}, c.port == 0); err != nil {
-			return opError("send", err)
-		}
+	if unicast == nil {
+		return nil
 	}
-	return nil
+	if unicast.port == 0 {
+		b = firstNetlink(b) // the kernel reads the first netlink message only
+	}
+	return unicast.deliver(datagram{b: b, from: c.port}, c.port == 0)
 }
 
 // Inject delivers the raw datagram b to c as though port from had sent

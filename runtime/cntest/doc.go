@@ -18,7 +18,10 @@
 // unicast from user space with [cn.ErrQueueFull], and drops a multicast
 // or a message from the kernel, reporting [cn.ErrOverrun] on the next
 // Receive and refusing further ones until the queue drains, as a
-// congested netlink socket does. It does not check capabilities.
+// congested netlink socket does. [Conn.SendDatagrams] delivers
+// datagrams the caller framed, as [cn.Conn.SendDatagrams] does, and the
+// endpoint at port 0 keeps only the first netlink message of each, all
+// that the kernel reads. It does not check capabilities.
 //
 //	bus := cntest.NewBus()
 //	kernel, listener := bus.Kernel(), bus.Dial()

@@ -1,0 +1,5 @@
+//go:build !race
+
+package cbus_test
+
+const raceEnabled = false
