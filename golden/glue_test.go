@@ -19,6 +19,7 @@ import (
 
 	"github.com/cngen/cngen/golden/dmlog"
 	"github.com/cngen/cngen/golden/echo"
+	"github.com/cngen/cngen/internal/nstest"
 	"github.com/cngen/cngen/runtime/cn"
 	"github.com/cngen/cngen/runtime/cntest"
 )
@@ -307,7 +308,8 @@ func TestKernelOnly(t *testing.T) {
 
 // TestIntegrationEcho runs the echo client and server over two real
 // NETLINK_USERSOCK sockets: calls, concurrent calls, a deadline, a send,
-// and events on a multicast group.
+// and events on a multicast group. The sockets are in a network
+// namespace of their own, where no other process is in echo's groups.
 func TestIntegrationEcho(t *testing.T) {
 	switch {
 	case runtime.GOOS != "linux":
@@ -315,8 +317,9 @@ func TestIntegrationEcho(t *testing.T) {
 	case os.Geteuid() != 0:
 		t.Skip("needs root (CAP_NET_ADMIN) to join and send to netlink multicast groups")
 	}
+	ns := nstest.Private(t)
 	dial := func() *cn.Conn {
-		c, err := cn.Dial(&cn.Config{Protocol: cn.ProtoUsersock})
+		c, err := cn.Dial(&cn.Config{Protocol: cn.ProtoUsersock, NetNS: ns})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,13 +8,13 @@ import (
 	"errors"
 	"hash/crc32"
 	"os"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/cngen/cngen/internal/nstest"
 	"github.com/cngen/cngen/runtime/cbus"
 	"github.com/cngen/cngen/runtime/cn"
 	"golang.org/x/sys/unix"
@@ -38,33 +38,6 @@ func needNetAdmin(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root (CAP_NET_ADMIN) to join netlink groups")
 	}
-}
-
-// privateNetNS returns a new network namespace, so that a test's
-// multicasts meet no other process's sockets in the same group (another
-// test binary running at the same time, say).
-func privateNetNS(t *testing.T) int {
-	t.Helper()
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	open := func() int {
-		fd, err := unix.Open("/proc/thread-self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return fd
-	}
-	orig := open()
-	defer unix.Close(orig)
-	if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
-		t.Skipf("no network namespace of its own: %v", err)
-	}
-	ns := open()
-	if err := unix.Setns(orig, unix.CLONE_NEWNET); err != nil {
-		panic(err) // this thread is in the wrong namespace: it must not run on
-	}
-	t.Cleanup(func() { unix.Close(ns) })
-	return ns
 }
 
 func dial(t *testing.T, cfg *cn.Config) *cn.Conn {
@@ -180,7 +153,7 @@ func TestIntegrationDrop(t *testing.T) {
 func TestIntegrationOverrun(t *testing.T) {
 	needNetAdmin(t)
 	const group, n = 22, 3000
-	ns := privateNetNS(t)
+	ns := nstest.Private(t)
 	sender := dial(t, &cn.Config{Protocol: cn.ProtoUsersock, NetNS: ns})
 	member := dial(t, &cn.Config{Protocol: cn.ProtoUsersock, NetNS: ns, Groups: []uint32{group}, ReadBuffer: 1})
 	bus := newBus(t, sender, &cbus.Config{To: cn.Addr{Group: group}, PackMulticast: true, MaxDatagram: 1024})

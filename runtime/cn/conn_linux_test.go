@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cngen/cngen/internal/nstest"
 	"github.com/cngen/cngen/runtime/cn"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
@@ -120,16 +121,18 @@ func TestIntegrationSendBatch(t *testing.T) {
 
 // TestIntegrationMulticast sends to a group, on both protocols, and
 // checks that members get it with the group, others do not, and the
-// sender does not hear itself.
+// sender does not hear itself. It runs in a network namespace of its
+// own, where no other process is in the groups.
 func TestIntegrationMulticast(t *testing.T) {
 	needNetAdmin(t)
 	for name, proto := range protocols(t) {
 		t.Run(name, func(t *testing.T) {
 			const group = 20 // a user family idx: 11 and up
-			sender := dial(t, &cn.Config{Protocol: proto, Groups: []uint32{group}})
-			member := dial(t, &cn.Config{Protocol: proto, Groups: []uint32{group}})
-			late := dial(t, &cn.Config{Protocol: proto})
-			other := dial(t, &cn.Config{Protocol: proto, Groups: []uint32{group + 1}})
+			ns := nstest.Private(t)
+			sender := dial(t, &cn.Config{Protocol: proto, NetNS: ns, Groups: []uint32{group}})
+			member := dial(t, &cn.Config{Protocol: proto, NetNS: ns, Groups: []uint32{group}})
+			late := dial(t, &cn.Config{Protocol: proto, NetNS: ns})
+			other := dial(t, &cn.Config{Protocol: proto, NetNS: ns, Groups: []uint32{group + 1}})
 			if err := late.JoinGroup(group); err != nil {
 				t.Fatal(err)
 			}
@@ -260,15 +263,12 @@ func TestIntegrationQueueFull(t *testing.T) {
 	}
 }
 
-// rawSocket opens a plain netlink socket, bound to a port the kernel
-// picks, outside package cn, for forging and for flooding.
-func rawSocket(t *testing.T, proto int) (int, uint32) {
+// rawSocket opens a plain netlink socket in network namespace ns (0 for
+// the caller's), bound to a port the kernel picks, outside package cn,
+// for forging and for flooding.
+func rawSocket(t *testing.T, proto, ns int) (int, uint32) {
 	t.Helper()
-	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, proto)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { unix.Close(fd) })
+	fd := nstest.Socket(t, ns, unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, proto)
 	if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
 		t.Fatal(err)
 	}
@@ -284,7 +284,9 @@ func rawSocket(t *testing.T, proto int) (int, uint32) {
 // would make a unicast sender wait), then serves it: Serve meets the
 // ENOBUFS, counts it once (the kernel reports an overrun once until the
 // queue drains), and goes on; the messages dispatched plus the kernel's
-// own drop count (SO_MEMINFO) are exactly the messages sent.
+// own drop count (SO_MEMINFO) are exactly the messages sent. It runs in
+// a network namespace of its own: a multicast from any other process
+// would count.
 func TestIntegrationOverrun(t *testing.T) {
 	needNetAdmin(t)
 	for _, noENOBUFS := range []bool{false, true} {
@@ -295,8 +297,9 @@ func TestIntegrationOverrun(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			const group, sent = 20, 500
 			id := cn.ID{Idx: group, Val: 1}
-			r := dial(t, &cn.Config{Protocol: cn.ProtoUsersock, Groups: []uint32{group}, ReadBuffer: 1, NoENOBUFS: noENOBUFS})
-			fd, _ := rawSocket(t, cn.ProtoUsersock)
+			ns := nstest.Private(t)
+			r := dial(t, &cn.Config{Protocol: cn.ProtoUsersock, NetNS: ns, Groups: []uint32{group}, ReadBuffer: 1, NoENOBUFS: noENOBUFS})
+			fd, _ := rawSocket(t, cn.ProtoUsersock, ns)
 			to := &unix.SockaddrNetlink{Family: unix.AF_NETLINK, Groups: 1 << (group - 1)}
 			for i := range sent {
 				b, _ := cn.AppendNetlink(nil, &cn.Msg{ID: id, Seq: uint32(i), Data: make([]byte, 40)}, 0)
@@ -388,7 +391,7 @@ func TestIntegrationForgedProcEvent(t *testing.T) {
 	defer cancel()
 	go d.Serve(ctx, l)
 
-	fd, forger := rawSocket(t, unix.NETLINK_CONNECTOR)
+	fd, forger := rawSocket(t, unix.NETLINK_CONNECTOR, 0)
 	ev := event{What: 0x2, CPU: 0, TS: 1}                                           // PROC_EVENT_EXEC
 	b, _ := cn.AppendNetlink(nil, &cn.Msg{ID: procID, Data: ev.MarshalBinary()}, 0) // nlmsg_pid 0, like the kernel's
 	end, _ := cn.AppendNetlink(nil, &cn.Msg{ID: echoID}, 0)
@@ -456,7 +459,10 @@ func TestIntegrationCall(t *testing.T) {
 
 // TestKernelProcConnector subscribes to the real proc connector, runs a
 // program, and waits for the kernel's exec event for its pid, from port
-// 0 on group 1; then unsubscribes.
+// 0 on group 1; then unsubscribes. The kernel's connector exists in the
+// initial network namespace only, which the test shares with every
+// process on the machine: it takes the kernel's messages alone
+// (KernelOnly), and of those the exec event of its own child.
 func TestKernelProcConnector(t *testing.T) {
 	if b, err := os.ReadFile("/proc/net/connector"); err != nil || !strings.Contains(string(b), "cn_proc") {
 		t.Skip("no proc connector: /proc/net/connector does not list cn_proc")
@@ -522,8 +528,12 @@ func TestKernelProcConnector(t *testing.T) {
 					t.Errorf("exec event from port %d on group %d, want port 0, group 1", m.From, m.Group)
 				}
 				t.Logf("exec event of pid %d, seq %d, cpu %d; %d ack(s); stats %+v", pid, m.Seq, binary.NativeEndian.Uint32(m.Data[4:]), acks.Load(), d.Stats())
-				if st := d.Stats(); st.Rejected != 0 || st.Malformed != 0 || st.Invalid != 0 {
-					t.Errorf("Stats %+v", st)
+				// Only the kernel's messages reach the callback, and each
+				// must decode. Rejected and Malformed count what other
+				// processes may multicast on the proc group: not ours to
+				// judge.
+				if st := d.Stats(); st.Invalid != 0 {
+					t.Errorf("Stats %+v: the kernel sent events that do not decode", st)
 				}
 				return
 			case <-wait:

@@ -5,13 +5,12 @@ package cn_test
 import (
 	"errors"
 	"os"
-	"runtime"
 	"testing"
 	"time"
 
+	"github.com/cngen/cngen/internal/nstest"
 	"github.com/cngen/cngen/runtime/cn"
 	"github.com/google/go-cmp/cmp"
-	"golang.org/x/sys/unix"
 )
 
 // frame packs ms into one datagram, as a batching sender does.
@@ -106,7 +105,7 @@ func TestIntegrationSendDatagramsStops(t *testing.T) {
 func TestIntegrationSendDatagramsMulticast(t *testing.T) {
 	needNetAdmin(t)
 	const group = 21
-	ns := privateNetNS(t)
+	ns := nstest.Private(t)
 	a := dial(t, &cn.Config{Protocol: cn.ProtoUsersock, NetNS: ns})
 	m := dial(t, &cn.Config{Protocol: cn.ProtoUsersock, NetNS: ns, Groups: []uint32{group}})
 	ds := make([]cn.Datagram, 5)
@@ -122,31 +121,4 @@ func TestIntegrationSendDatagramsMulticast(t *testing.T) {
 			t.Errorf("datagram %d: %+v", i, msgs)
 		}
 	}
-}
-
-// privateNetNS returns a new network namespace, so that a test's
-// multicasts meet no socket of another process in the same group, such
-// as another test binary running at the same time.
-func privateNetNS(t *testing.T) int {
-	t.Helper()
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	open := func() int {
-		fd, err := unix.Open("/proc/thread-self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return fd
-	}
-	orig := open()
-	defer unix.Close(orig)
-	if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
-		t.Skipf("no network namespace of its own: %v", err)
-	}
-	ns := open()
-	if err := unix.Setns(orig, unix.CLONE_NEWNET); err != nil {
-		panic(err) // this thread is in the wrong namespace: it must not run on
-	}
-	t.Cleanup(func() { unix.Close(ns) })
-	return ns
 }
