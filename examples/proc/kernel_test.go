@@ -1,39 +1,99 @@
+//go:build linux
+
 package proc_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"os/exec"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/cngen/cngen/examples/proc"
-	"github.com/cngen/cngen/examples/proc/internal/rawcn"
+	"github.com/cngen/cngen/runtime/cn"
 )
 
-// kernelListener subscribes to every process event, or skips the test
-// with the reason it cannot.
-func kernelListener(t *testing.T) *proc.Listener {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("skipping: subscribing to the proc connector needs root (CAP_NET_ADMIN before Linux 6.6)")
+// listener is a connector socket subscribed to every process event, as
+// procwatch subscribes: ProcClient.Subscribe, then Listen.
+type listener struct {
+	conn   *cn.Conn
+	d      cn.Dispatcher
+	events chan proc.ProcEvent // a copy of each event
+	full   atomic.Int64        // events dropped because events was full
+}
+
+// Event is the listener's proc.ProcHandler.
+func (l *listener) Event(r *cn.Request, ev *proc.ProcEvent) {
+	c := *ev
+	c.EventData.Default = bytes.Clone(ev.EventData.Default)
+	select {
+	case l.events <- c:
+	default:
+		l.full.Add(1)
 	}
+}
+
+// next waits for the next event, until the test's deadline.
+func (l *listener) next(t *testing.T, deadline <-chan time.Time, what string) proc.ProcEvent {
+	t.Helper()
+	select {
+	case ev := <-l.events:
+		return ev
+	case <-deadline:
+		t.Fatalf("no %s within 10s; stats %+v, %d events dropped by the test", what, l.d.Stats(), l.full.Load())
+		return proc.ProcEvent{}
+	}
+}
+
+// kernelListener subscribes to every process event, or skips the test
+// with the reason it cannot. Cleanup sends IGNORE and closes.
+func kernelListener(t *testing.T) *listener {
+	t.Helper()
 	b, err := os.ReadFile("/proc/net/connector")
 	if err != nil || !bytes.Contains(b, []byte("cn_proc")) {
 		t.Skipf("skipping: /proc/net/connector does not list cn_proc (%v)", err)
 	}
-	l, err := proc.Listen(proc.ProcEventAll)
+	// The machine's every fork, exec and exit arrives: a big buffer lets
+	// the test read at its pace without the socket overrunning.
+	c, err := cn.Dial(&cn.Config{ReadBuffer: 1 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}
+	l := &listener{conn: c, events: make(chan proc.ProcEvent, 1<<16)}
+	l.d.OnError = func(err error) { t.Logf("OnError: %v", err) }
+	pc := proc.NewProcClient(c, &l.d)
+	if err := pc.Subscribe(l); err != nil {
+		c.Close()
+		if errors.Is(err, syscall.EPERM) {
+			t.Skip("skipping: joining the proc connector's group needs CAP_NET_ADMIN before Linux 6.6")
+		}
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- l.d.Serve(ctx, c) }()
 	t.Cleanup(func() {
-		if err := l.Close(); err != nil {
+		if err := proc.Ignore(c, proc.ProcEventAll); err != nil {
+			t.Errorf("Ignore: %v", err)
+		}
+		cancel()
+		if err := <-served; err != context.Canceled {
+			t.Errorf("Serve: %v", err)
+		}
+		if err := pc.Unsubscribe(); err != nil {
+			t.Errorf("Unsubscribe: %v", err)
+		}
+		if err := c.Close(); err != nil {
 			t.Errorf("Close: %v", err)
 		}
 	})
-	if err := l.SetDeadline(time.Now().Add(10 * time.Second)); err != nil {
+	if err := proc.Listen(c, proc.ProcEventAll); err != nil {
 		t.Fatal(err)
 	}
 	return l
@@ -41,7 +101,8 @@ func kernelListener(t *testing.T) *proc.Listener {
 
 // TestKernelProcEvents starts `sh -c 'exit 3'` and waits for the kernel's
 // fork, exec and exit events of that child, decoded by the generated
-// decoder. Events of the whole machine arrive: they are told apart by pid.
+// decoder and handed to the generated handler glue. Events of the whole
+// machine arrive: they are told apart by pid.
 func TestKernelProcEvents(t *testing.T) {
 	l := kernelListener(t)
 	cmd := exec.Command("/bin/sh", "-c", "exit 3")
@@ -54,14 +115,9 @@ func TestKernelProcEvents(t *testing.T) {
 	}
 
 	var ack, forked, execed, exited bool
-	var ev proc.ProcEvent
+	deadline := time.After(10 * time.Second)
 	for !forked || !execed || !exited {
-		if err := l.Next(&ev); errors.Is(err, proc.ErrOverrun) {
-			t.Logf("Next: %v", err) // ours may survive; the deadline decides
-			continue
-		} else if err != nil {
-			t.Fatalf("Next, with ack=%v fork=%v exec=%v exit=%v for pid %d: %v", ack, forked, execed, exited, child, err)
-		}
+		ev := l.next(t, deadline, "fork, exec and exit of the child")
 		d := &ev.EventData
 		switch ev.What {
 		case proc.EventNone:
@@ -106,21 +162,26 @@ func TestKernelProcEvents(t *testing.T) {
 	if !ack {
 		t.Errorf("no ack (what = none) of the subscription arrived before the child's events")
 	}
-	if s := l.Stats(); s.Foreign != 0 {
-		t.Errorf("Stats: %+v, want no foreign datagrams", s)
+	if s := l.d.Stats(); s.Rejected != 0 || s.Invalid != 0 || s.Malformed != 0 {
+		t.Errorf("Stats: %+v, want nothing rejected, invalid or malformed", s)
 	}
 }
 
 // TestKernelForgedEventDropped unicasts a forged event to the listener
-// from a user-space socket: its nlmsg_pid says 0, but its source address
-// does not, and the listener must drop it.
+// from a user-space socket: its nlmsg_pid says 0, as the kernel's do, but
+// its source address does not. The generated RegisterProc registered the
+// handler as kernel-only: the Dispatcher counts the forgery in
+// Stats.Rejected and never hands it over.
 func TestKernelForgedEventDropped(t *testing.T) {
 	l := kernelListener(t)
-	forger, err := rawcn.Dial()
+	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_CONNECTOR)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer forger.Close()
+	defer unix.Close(fd)
+	if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
+		t.Fatal(err)
+	}
 
 	const fakePID = 0x7eadbeef
 	fake := proc.ProcEvent{What: proc.EventExec}
@@ -129,8 +190,16 @@ func TestKernelForgedEventDropped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := rawcn.Msg{Idx: proc.ProcIdx, Val: proc.ProcEventVal, Data: data}
-	if err := forger.SendTo(m, proc.ListenerPort(l)); err != nil {
+	m := cn.Msg{ID: cn.ID{Idx: proc.ProcIdx, Val: proc.ProcEventVal}, Seq: 1, Data: data}
+	b, err := cn.AppendNetlink(nil, &m, 0) // nlmsg_pid 0, like the kernel's
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = unix.Sendto(fd, b, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK, Pid: l.conn.Port()})
+	if errors.Is(err, unix.EPERM) {
+		t.Skip("skipping: forging needs CAP_NET_ADMIN: a unicast to a user-space port over NETLINK_CONNECTOR")
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
 	// A real event after the forged one: once it arrives, the forged
@@ -140,11 +209,9 @@ func TestKernelForgedEventDropped(t *testing.T) {
 		t.Fatal(err)
 	}
 	child := int32(cmd.Process.Pid)
-	var ev proc.ProcEvent
+	deadline := time.After(10 * time.Second)
 	for {
-		if err := l.Next(&ev); err != nil {
-			t.Fatalf("Next, waiting for the exit of pid %d: %v", child, err)
-		}
+		ev := l.next(t, deadline, "exit of /bin/true")
 		if ev.What == proc.EventExec && ev.EventData.Exec.ProcessPID == fakePID {
 			t.Fatal("the forged exec event was delivered")
 		}
@@ -152,7 +219,7 @@ func TestKernelForgedEventDropped(t *testing.T) {
 			break
 		}
 	}
-	if s := l.Stats(); s.Foreign != 1 {
-		t.Errorf("Stats: %+v, want Foreign = 1", s)
+	if s := l.d.Stats(); s.Rejected != 1 {
+		t.Errorf("Stats: %+v, want Rejected = 1", s)
 	}
 }

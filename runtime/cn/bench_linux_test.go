@@ -6,19 +6,22 @@ import (
 	"context"
 	"testing"
 
-	"github.com/cngen/cngen/runtime/cn"
 	"github.com/mdlayher/netlink"
 	"golang.org/x/sys/unix"
+
+	"github.com/cngen/cngen/examples/proc"
+	"github.com/cngen/cngen/runtime/cn"
 )
 
 // BenchmarkReceive measures the receiving side of a stream of 76-byte
-// datagrams (nlmsghdr, cn_msg, a 40-byte proc_event-sized payload: what
-// a proc listener gets), one message each, sent by a second socket of
-// the process. The sender's socket blocks while the receiver's queue is
+// datagrams (nlmsghdr, cn_msg, a 40-byte struct proc_event: what a proc
+// listener gets), one message each, sent by a second socket of the
+// process. The sender's socket blocks while the receiver's queue is
 // full, so nothing is lost and each op is one message received:
 //
 //   - dispatch: cn.Conn and cn.Dispatcher.Serve, decoding each payload
-//     into a typed value (cn.Handle) for a typed handler;
+//     with the code cngen generated for examples/proc (proc.ProcEvent)
+//     through cn.Handle, for a typed handler;
 //   - mdlayher: netlink.Conn.Receive alone, no decoding;
 //   - raw: a blocking unix.Recvfrom loop, the limit.
 //
@@ -32,6 +35,9 @@ func BenchmarkReceive(b *testing.B) {
 
 var benchID = cn.ID{Idx: 11, Val: 1}
 
+// benchTS is the timestamp of every event sent, which the handler sums.
+const benchTS = 123456789
+
 // flood sends n messages to port from a blocking socket of its own, in
 // a goroutine, and returns a channel closed when it is done.
 func flood(b *testing.B, port uint32, n int) <-chan struct{} {
@@ -43,8 +49,13 @@ func flood(b *testing.B, port uint32, n int) <-chan struct{} {
 	if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
 		b.Fatal(err)
 	}
-	ev := event{What: 2, CPU: 1, TS: 123456789}
-	msg, err := cn.AppendNetlink(nil, &cn.Msg{ID: benchID, Seq: 1, Ack: 2, Data: ev.MarshalBinary()}, 0)
+	ev := proc.ProcEvent{What: proc.EventExec, CPU: 1, TimestampNS: benchTS}
+	ev.EventData.Exec = proc.ExecProcEvent{ProcessPID: 4242, ProcessTGID: 4242}
+	data, err := ev.MarshalBinary()
+	if err != nil {
+		b.Fatal(err)
+	}
+	msg, err := cn.AppendNetlink(nil, &cn.Msg{ID: benchID, Seq: 1, Ack: 2, Data: data}, 0)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -76,10 +87,15 @@ func benchDispatch(b *testing.B) {
 	var d cn.Dispatcher
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var n int
+	var n, wrong int
 	var sum uint64
-	err = cn.Handle(&d, benchID, "bench", func(_ *cn.Request, e *event) {
-		sum += e.TS
+	// Not proc.RegisterProc: its handlers take messages from the kernel
+	// only, and these come from a user-space port.
+	err = cn.Handle(&d, benchID, "bench", func(_ *cn.Request, e *proc.ProcEvent) {
+		sum += e.TimestampNS
+		if e.What != proc.EventExec || e.EventData.Exec.ProcessPID != 4242 {
+			wrong++
+		}
 		if n++; n == b.N {
 			cancel()
 		}
@@ -96,8 +112,8 @@ func benchDispatch(b *testing.B) {
 	b.StopTimer()
 	<-done
 	report(b)
-	if sum != uint64(b.N)*123456789 {
-		b.Fatalf("decoded sum %d", sum)
+	if sum != uint64(b.N)*benchTS || wrong != 0 {
+		b.Fatalf("decoded timestamps sum to %d, %d events wrong", sum, wrong)
 	}
 }
 

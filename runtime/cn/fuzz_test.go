@@ -2,6 +2,7 @@ package cn
 
 import (
 	"bytes"
+	"errors"
 	"testing"
 	"unsafe"
 
@@ -9,7 +10,9 @@ import (
 )
 
 // FuzzParseDatagram checks that no datagram makes the parser panic or
-// hand out bytes from outside the datagram, and that what parses
+// hand out bytes from outside the datagram or more than a cn_msg holds,
+// that every fault is a *FrameError wrapping ErrMalformed (which Serve
+// survives) at an offset inside the datagram, and that what parses
 // survives a round trip through AppendNetlink.
 func FuzzParseDatagram(f *testing.F) {
 	f.Add(nl(0, cnm(11, 1, -1, 1, 2, 3)))
@@ -22,8 +25,18 @@ func FuzzParseDatagram(f *testing.F) {
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		msgs, err := ParseDatagram(nil, b)
+		var fe *FrameError
+		if err != nil && (!errors.As(err, &fe) || !errors.Is(err, ErrMalformed)) {
+			t.Fatalf("error %v is not a *FrameError wrapping ErrMalformed", err)
+		}
+		if fe != nil && (fe.Offset < 0 || fe.Offset > len(b)) {
+			t.Fatalf("fault at offset %d of a %d-byte datagram", fe.Offset, len(b))
+		}
 		lo := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
 		for _, m := range msgs {
+			if len(m.Data) > MaxDataLen {
+				t.Fatalf("%v carries %d bytes, more than a cn_msg holds", m.ID, len(m.Data))
+			}
 			if len(m.Data) == 0 {
 				continue
 			}

@@ -18,13 +18,47 @@ type printer struct {
 }
 
 func (p printer) print(ev *proc.ProcEvent) error {
-	var line []byte
 	if p.json {
-		line = appendJSON(nil, ev)
-	} else {
-		line = appendText(nil, ev)
+		return p.line(appendJSON(nil, ev))
 	}
-	_, err := p.w.Write(append(line, '\n'))
+	return p.line(appendText(nil, ev))
+}
+
+// lost reports n events lost on cpu, found from a gap in the cpu's
+// sequence numbers: "lost 3 events on cpu 1", or
+// {"what":"lost","cpu":1,"count":3}.
+func (p printer) lost(cpu, n uint32) error {
+	if p.json {
+		return p.line(object{{"what", "lost"}, {"cpu", cpu}, {"count", n}}.appendJSON(nil))
+	}
+	s := "s"
+	if n == 1 {
+		s = ""
+	}
+	return p.line(fmt.Appendf(nil, "lost %d event%s on cpu %d", n, s, cpu))
+}
+
+// overrun reports that the receive queue overflowed, with the socket's
+// count of dropped messages so far when known: "overrun: receive queue
+// full (57 dropped so far)", or {"what":"overrun","dropped":57}.
+func (p printer) overrun(dropped uint64, known bool) error {
+	if p.json {
+		o := object{{"what", "overrun"}}
+		if known {
+			o = append(o, field{"dropped", dropped})
+		}
+		return p.line(o.appendJSON(nil))
+	}
+	b := []byte("overrun: receive queue full")
+	if known {
+		b = fmt.Appendf(b, " (%d dropped so far)", dropped)
+	}
+	return p.line(b)
+}
+
+// line writes b and a newline.
+func (p printer) line(b []byte) error {
+	_, err := p.w.Write(append(b, '\n'))
 	return err
 }
 

@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/cngen/cngen/examples/proc"
+	"github.com/cngen/cngen/runtime/cn"
 )
 
 // usageError is a command line that does not parse; its message has
@@ -47,7 +48,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if *count < 0 {
 		return usagef(fs, "-n: %d is negative", *count)
 	}
-	return watch(mask, *count, *rcvbuf, printer{w: stdout, json: *jsonOut}, stderr)
+	o := options{mask: mask, count: *count, rcvbuf: *rcvbuf, json: *jsonOut}
+	return watch(o, stdout, stderr)
 }
 
 // usagef prints a usage error the way the flag package does.
@@ -58,45 +60,25 @@ func usagef(fs *flag.FlagSet, format string, args ...any) error {
 	return usageError{err}
 }
 
-// watch subscribes and prints events until count process events (0: no
-// limit) have been printed or a signal arrives.
-func watch(mask proc.Event, count, rcvbuf int, p printer, stderr io.Writer) error {
+// watch opens a connector socket and prints events as o says until
+// their count has been printed or a signal arrives.
+func watch(o options, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	l, err := proc.Listen(mask)
+	c, err := cn.Dial(nil)
 	if err != nil {
 		return err
 	}
-	defer l.Close()
-	go func() {
-		<-ctx.Done() // a signal, or watch returning
-		l.Close()    // unsubscribes, and wakes Next
-	}()
-	if rcvbuf > 0 {
-		if err := l.SetReadBuffer(rcvbuf); err != nil {
-			return err
+	defer c.Close()
+	if o.rcvbuf > 0 {
+		// SO_RCVBUFFORCE passes net.core.rmem_max, with CAP_NET_ADMIN.
+		if err := c.SetReadBuffer(o.rcvbuf, true); err != nil {
+			if err := c.SetReadBuffer(o.rcvbuf, false); err != nil {
+				return err
+			}
 		}
 	}
-	var ev proc.ProcEvent
-	for seen := 0; count == 0 || seen < count; {
-		err := l.Next(&ev)
-		switch {
-		case ctx.Err() != nil:
-			return nil // signalled; Close has sent IGNORE
-		case errors.Is(err, proc.ErrOverrun), errors.Is(err, proc.ErrMalformed):
-			fmt.Fprintf(stderr, "procwatch: %v\n", err)
-			continue
-		case err != nil:
-			return err
-		}
-		if err := p.print(&ev); err != nil {
-			return err
-		}
-		if ev.What != proc.EventNone {
-			seen++
-		}
-	}
-	return l.Close()
+	return newWatcher(o, stdout, stderr).run(ctx, c)
 }
 
 // eventNames are the event names of proc.cn that -events accepts.

@@ -17,6 +17,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cngen/cngen/examples/proc"
+	"github.com/cngen/cngen/runtime/cn"
 )
 
 func comm(s string) (c proc.CString16) {
@@ -207,14 +208,22 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// skipUnlessKernel skips the test unless the proc connector is there
+// and this process may join its group: any process from Linux 6.6, only
+// one with CAP_NET_ADMIN before.
 func skipUnlessKernel(t *testing.T) {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("skipping: subscribing to the proc connector needs root (CAP_NET_ADMIN before Linux 6.6)")
-	}
 	if b, err := os.ReadFile("/proc/net/connector"); err != nil || !bytes.Contains(b, []byte("cn_proc")) {
 		t.Skipf("skipping: /proc/net/connector does not list cn_proc (%v)", err)
 	}
+	c, err := cn.Dial(&cn.Config{Groups: []uint32{proc.ProcGroup}})
+	if errors.Is(err, syscall.EPERM) {
+		t.Skip("skipping: joining the proc connector's group needs CAP_NET_ADMIN before Linux 6.6")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
 }
 
 // startRun runs procwatch with args in the background, starting
@@ -252,7 +261,12 @@ func TestKernelRunCount(t *testing.T) {
 	if err := waitRun(t, done); err != nil {
 		t.Fatal(err)
 	}
-	lines := strings.Split(strings.TrimSuffix(stdout.String(), "\n"), "\n")
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSuffix(stdout.String(), "\n"), "\n") {
+		if !strings.HasPrefix(l, "overrun: ") { // unlikely, but not this test's business
+			lines = append(lines, l)
+		}
+	}
 	if len(lines) != 3 {
 		t.Fatalf("-n 3 printed %d lines, want 3:\n%s", len(lines), stdout)
 	}
@@ -279,7 +293,9 @@ func TestKernelRunJSON(t *testing.T) {
 		if _, ok := v["what"]; !ok {
 			t.Errorf("line %q has no \"what\"", sc.Text())
 		}
-		if v["what"] != "none" {
+		switch v["what"] {
+		case "none", "lost", "overrun": // acks and losses are not counted
+		default:
 			n++
 		}
 	}
