@@ -222,10 +222,14 @@ func printType(w io.Writer, t typeJSON, indent string) {
 	if t.Variable {
 		size = fmt.Sprintf("%d+ bytes", t.Size)
 	}
-	fmt.Fprintf(w, "\n%s%s %s: %s, align %d\n", indent, t.Kind, t.Name, size, t.Align)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	name := t.Name
+	if name == "" {
+		name = "{…}" // an inline variant struct, shown under its case
+	}
+	fmt.Fprintf(w, "\n%s%s %s: %s, align %d\n", indent, t.Kind, name, size, t.Align)
+	var rows [][3]string // offset, size, "name type"
 	for _, v := range t.Values {
-		fmt.Fprintf(tw, "%s  %#x\t  %s\t\n", indent, v.Value, v.Name)
+		rows = append(rows, [3]string{fmt.Sprintf("%#x", v.Value), "", v.Name})
 	}
 	for _, f := range t.Fields {
 		off := fmt.Sprint(f.Offset)
@@ -236,13 +240,32 @@ func printType(w io.Writer, t typeJSON, indent string) {
 		if f.Selector != "" {
 			typ += "(" + f.Selector + ")"
 		}
-		fmt.Fprintf(tw, "%s  %s\t%d\t  %s %s\t\n", indent, off, f.Size, f.Name, typ)
+		rows = append(rows, [3]string{off, fmt.Sprint(f.Size), f.Name + " " + typ})
 	}
-	tw.Flush()
+	printRows(w, indent+"  ", rows)
 	for _, v := range t.Variants {
-		fmt.Fprintf(w, "%s  %s => %s (%d bytes)\n", indent, v.Case, v.Type, v.Size)
+		size := fmt.Sprintf("%d bytes", v.Size)
+		if v.Type == "bytes" || v.Type == "string" || strings.HasPrefix(v.Type, "[]") {
+			size = "the rest"
+		}
+		fmt.Fprintf(w, "%s  %s => %s (%s)\n", indent, v.Case, v.Type, size)
 		if v.Inline != nil {
 			printType(w, *v.Inline, indent+"    ")
 		}
+	}
+}
+
+// printRows writes right-aligned numbers then left-aligned text.
+func printRows(w io.Writer, indent string, rows [][3]string) {
+	var w0, w1 int
+	for _, r := range rows {
+		w0, w1 = max(w0, len(r[0])), max(w1, len(r[1]))
+	}
+	for _, r := range rows {
+		if w1 == 0 {
+			fmt.Fprintf(w, "%s%*s  %s\n", indent, w0, r[0], r[2])
+			continue
+		}
+		fmt.Fprintf(w, "%s%*s %*s  %s\n", indent, w0, r[0], w1, r[1], r[2])
 	}
 }
