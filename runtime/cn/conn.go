@@ -20,7 +20,7 @@ const (
 	ProtoUsersock = 2
 )
 
-// DefaultMaxDatagram is the receive buffer a [Conn] uses unless
+// DefaultMaxDatagram is the size of a [Conn]'s receive buffers unless
 // [Config.MaxDatagram] says otherwise: room for several messages of
 // [MaxMsgSize].
 const DefaultMaxDatagram = 64 << 10
@@ -46,8 +46,11 @@ type Config struct {
 	// reported, and messages are lost silently ([Conn.Drops] still
 	// counts them).
 	NoENOBUFS bool
-	// MaxDatagram is the size of the receive buffer; a larger datagram
-	// is dropped as malformed. 0 means [DefaultMaxDatagram].
+	// MaxDatagram is the size of a receive buffer; a larger datagram is
+	// dropped as malformed. 0 means [DefaultMaxDatagram]. A Conn starts
+	// with one buffer and, while datagrams queue up, grows to as many as
+	// fit 512 KiB (at most 16; 8 of the default size), to read them with
+	// few system calls.
 	MaxDatagram int
 	// NetNS is a network namespace file descriptor to open the socket
 	// in; 0 means the caller's. The kernel's connector exists in the
@@ -155,13 +158,28 @@ func (c *Conn) number(m *Msg) {
 // it was delivered on. The messages, and their Data, alias a buffer that
 // the next Receive overwrites.
 //
+// When several datagrams are queued, one system call (recvmmsg(2)) reads
+// a number of them, and the next Receives return them, one datagram
+// each, before reading more; each keeps its own source address.
+//
 // Errors wrap [ErrOverrun] when the kernel dropped messages for want of
-// room (ENOBUFS; the Conn stays usable), [ErrMalformed] for a datagram
-// that does not parse (returned with the messages before the fault),
-// os.ErrDeadlineExceeded after the read deadline, and net.ErrClosed once
-// the Conn is closed, also for a Receive waiting at the time.
+// room (ENOBUFS, reported after the datagrams read before it; the Conn
+// stays usable), [ErrMalformed] for a datagram that does not parse
+// (returned with the messages before the fault), os.ErrDeadlineExceeded
+// after the read deadline, and net.ErrClosed once the Conn is closed,
+// also for a Receive waiting at the time.
 func (c *Conn) Receive() ([]Message, error) {
-	msgs, err := c.sys.receive()
+	msgs, err := c.sys.receive(false)
+	return msgs, c.wrap("receive", err)
+}
+
+// receiveBatch is Receive for [Dispatcher.Serve], which takes messages
+// one at a time anyway: it returns the messages of every datagram the
+// last system call read, in order, each with the sender and group of its
+// own datagram, up to a datagram with a fault, which comes alone next
+// time, as from Receive.
+func (c *Conn) receiveBatch() ([]Message, error) {
+	msgs, err := c.sys.receive(true)
 	return msgs, c.wrap("receive", err)
 }
 

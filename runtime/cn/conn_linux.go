@@ -5,9 +5,7 @@ package cn
 import (
 	"errors"
 	"fmt"
-	"math/bits"
 	"os"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -23,30 +21,22 @@ import (
 // mdlayher/netlink opens the socket (non-blocking, close-on-exec, in the
 // runtime's network poller, in a chosen namespace), binds it, and sets
 // its options, deadlines and groups. Datagrams, though, go through the
-// socket's syscall.RawConn with recvmsg(2) and sendto(2) of our own:
-// netlink.Conn.Receive does not tell who sent a datagram, and the source
-// address is the only proof of the sender, and netlink.Conn.Send always
-// sends to the kernel. The RawConn keeps what the poller gives: a
-// Receive parks in the poller rather than in a thread, deadlines work,
-// and Close wakes it. The msghdr, the buffers and the callbacks for the
-// RawConn are built once, so that receiving allocates nothing, where
-// netlink.Conn.Receive allocates a buffer per datagram and a message
-// slice.
+// socket's syscall.RawConn with recvmmsg(2) (recvmmsg_linux.go) and
+// sendto(2) of our own: netlink.Conn.Receive does not tell who sent a
+// datagram, and the source address is the only proof of the sender, and
+// netlink.Conn.Send always sends to the kernel. The RawConn keeps what
+// the poller gives: a Receive parks in the poller rather than in a
+// thread, deadlines work, and Close wakes it. The headers, the buffers
+// and the callbacks for the RawConn are built once (and grown), so that
+// receiving allocates nothing, where netlink.Conn.Receive allocates a
+// buffer per datagram and a message slice.
 type sysConn struct {
 	nl      *netlink.Conn
 	rc      syscall.RawConn
 	pktinfo atomic.Bool // NETLINK_PKTINFO is on: each datagram says its group
 
-	rmu    sync.Mutex // guards the receive side below
-	rbuf   []byte
-	msgs   []Message
-	oob    [64]byte // room for the NETLINK_PKTINFO control message
-	rsa    unix.RawSockaddrNetlink
-	iov    unix.Iovec
-	hdr    unix.Msghdr
-	rn     int
-	rerr   syscall.Errno
-	recvFn func(fd uintptr) bool
+	rmu sync.Mutex // guards the receive side
+	rm  rmmsg      // Receive's recvmmsg(2) buffers (recvmmsg_linux.go)
 
 	wmu    sync.Mutex // guards the send side below
 	wbuf   []byte
@@ -99,73 +89,9 @@ func (s *sysConn) setup(cfg *Config) error {
 	if size <= 0 {
 		size = DefaultMaxDatagram
 	}
-	s.rbuf = make([]byte, size)
-	s.iov.Base = &s.rbuf[0]
-	s.iov.SetLen(len(s.rbuf))
-	s.hdr.Name = (*byte)(unsafe.Pointer(&s.rsa))
-	s.hdr.Iov = &s.iov
-	s.hdr.SetIovlen(1)
-	s.hdr.Control = &s.oob[0]
-	s.recvFn = s.recv
+	s.rm.init(size)
 	s.sendFn = s.sendto
 	return nil
-}
-
-// recv is the RawConn.Read callback: one recvmsg(2), false to wait for
-// the poller when there is nothing to read.
-func (s *sysConn) recv(fd uintptr) bool {
-	for {
-		s.hdr.Namelen = unix.SizeofSockaddrNetlink
-		s.hdr.SetControllen(len(s.oob))
-		s.hdr.Flags = 0
-		n, _, e := unix.RawSyscall(unix.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(&s.hdr)), 0)
-		switch e {
-		case unix.EINTR:
-			continue
-		case unix.EAGAIN:
-			return false
-		}
-		s.rn, s.rerr = int(n), e
-		return true
-	}
-}
-
-func (s *sysConn) receive() ([]Message, error) {
-	s.rmu.Lock()
-	defer s.rmu.Unlock()
-	if err := s.rc.Read(s.recvFn); err != nil {
-		return nil, err
-	}
-	switch s.rerr {
-	case 0:
-	case unix.ENOBUFS:
-		return nil, ErrOverrun
-	default:
-		return nil, os.NewSyscallError("recvmsg", s.rerr)
-	}
-	if s.hdr.Flags&unix.MSG_TRUNC != 0 {
-		return nil, &FrameError{Header: "datagram", Reason: "larger than the receive buffer of " + strconv.Itoa(len(s.rbuf)) + " bytes"}
-	}
-	msgs, err := ParseDatagram(s.msgs[:0], s.rbuf[:s.rn])
-	from, group := s.rsa.Pid, s.group()
-	for i := range msgs {
-		msgs[i].From, msgs[i].Group = from, group
-	}
-	s.msgs = msgs
-	return msgs, err
-}
-
-// group is the group the last datagram came on, 0 for a unicast.
-func (s *sysConn) group() uint32 {
-	if s.pktinfo.Load() {
-		if g, ok := pktinfoGroup(s.oob[:s.hdr.Controllen]); ok {
-			return g
-		}
-	}
-	if s.rsa.Groups != 0 {
-		return uint32(bits.TrailingZeros32(s.rsa.Groups)) + 1
-	}
-	return 0
 }
 
 // pktinfoGroup finds the group of a NETLINK_PKTINFO control message.

@@ -10,7 +10,7 @@ type sysConn struct{}
 
 func (*sysConn) dial(*Config) (uint32, error)    { return 0, ErrNotSupported }
 func (*sysConn) send([]Msg, Addr, uint32) error  { return ErrNotSupported }
-func (*sysConn) receive() ([]Message, error)     { return nil, ErrNotSupported }
+func (*sysConn) receive(bool) ([]Message, error) { return nil, ErrNotSupported }
 func (*sysConn) joinGroup(uint32) error          { return ErrNotSupported }
 func (*sysConn) leaveGroup(uint32) error         { return ErrNotSupported }
 func (*sysConn) setReadBuffer(int, bool) error   { return ErrNotSupported }

@@ -112,7 +112,9 @@ func (d *Dispatcher) callbacks() map[ID]*callback {
 func (d *Dispatcher) Stats() Stats { return d.stats.snapshot() }
 
 // Serve receives from ep and calls the callback of each message's ID,
-// one message at a time, until ctx is done or ep fails.
+// one message at a time, until ctx is done or ep fails. From a [*Conn]
+// it takes the messages of all the datagrams one system call read at
+// once, where [Conn.Receive] returns them a datagram at a time.
 //
 // Overruns and malformed datagrams do not stop it: they are counted and
 // passed to OnError, and Serve goes on receiving. A callback that panics
@@ -124,8 +126,12 @@ func (d *Dispatcher) Stats() Stats { return d.stats.snapshot() }
 func (d *Dispatcher) Serve(ctx context.Context, ep Endpoint) error {
 	defer wakeOnDone(ctx, ep)()
 	r := &Request{ep: ep, d: d}
+	receive := ep.Receive
+	if c, ok := ep.(*Conn); ok {
+		receive = c.receiveBatch // the datagrams of a system call at once
+	}
 	for {
-		msgs, err := ep.Receive()
+		msgs, err := receive()
 		for i := range msgs {
 			d.dispatch(r, &msgs[i])
 		}

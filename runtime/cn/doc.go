@@ -21,12 +21,14 @@
 // kernel's cn_netlink_send: a unicast to a port, a multicast to a group,
 // one message per datagram towards the kernel, seq and ack filled in.
 // [Conn.Receive] returns the messages of the next datagram with their
-// sender and group. [Conn.SendDatagrams] sends datagrams the caller
-// framed, many per sendmmsg(2) system call, for batching senders such
-// as package cbus. Overruns (ENOBUFS) come back as errors wrapping
-// [ErrOverrun], after which the Conn goes on; [Conn.Drops] reads the
-// kernel's count of lost messages, and [Config] sets a larger receive
-// buffer (SO_RCVBUFFORCE) or NETLINK_NO_ENOBUFS.
+// sender and group; when datagrams queue up, it reads several with one
+// recvmmsg(2) system call, each keeping its own source address.
+// [Conn.SendDatagrams] sends datagrams the caller framed, many per
+// sendmmsg(2) system call, for batching senders such as package cbus.
+// Overruns (ENOBUFS) come back as errors wrapping [ErrOverrun], after
+// which the Conn goes on; [Conn.Drops] reads the kernel's count of lost
+// messages, and [Config] sets a larger receive buffer (SO_RCVBUFFORCE)
+// or NETLINK_NO_ENOBUFS.
 //
 // Both Conn and the in-memory fake of package cntest are an [Endpoint],
 // which is what a Dispatcher serves from, so handlers and clients can be
