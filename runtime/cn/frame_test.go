@@ -10,12 +10,12 @@ import (
 
 // nl frames payload as one netlink message with nlmsg_len n (the exact
 // length when n is 0), unpadded.
-func nl(n int, payload ...[]byte) []byte {
+func nl(n uint32, payload ...[]byte) []byte {
 	p := bytes.Join(payload, nil)
 	if n == 0 {
-		n = nlmsgHdrLen + len(p)
+		n = uint32(nlmsgHdrLen + len(p))
 	}
-	b := ne.AppendUint32(nil, uint32(n))
+	b := ne.AppendUint32(nil, n)
 	b = ne.AppendUint16(b, nlmsgDone)
 	b = ne.AppendUint16(b, 0)
 	b = ne.AppendUint32(b, 7)    // nlmsg_seq: not looked at
