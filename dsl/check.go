@@ -241,7 +241,7 @@ func (c *checker) named(pos Pos, name string) *Type {
 		if _, isConst := c.consts[name]; isConst {
 			c.errs.add(pos, "%s is a constant, not a type", name)
 		} else {
-			c.errs.add(pos, "undefined type %s", name)
+			c.errs.add(pos, "undefined type %s%s", name, c.typeHint(name))
 		}
 		return nil
 	}
@@ -361,4 +361,58 @@ func (c *checker) enum(t *Type, d *EnumDecl) {
 		values[v.String()] = en
 		t.Values = append(t.Values, &Value{Name: en.Name, Pos: en.Pos, Doc: en.Doc, Value: v})
 	}
+}
+
+// cTypeNames maps the spellings of C, the kernel and Go to .cn's.
+var cTypeNames = map[string]string{
+	"uint8_t": "u8", "uint16_t": "u16", "uint32_t": "u32", "uint64_t": "u64",
+	"int8_t": "i8", "int16_t": "i16", "int32_t": "i32", "int64_t": "i64",
+	"__u8": "u8", "__u16": "u16", "__u32": "u32", "__u64": "u64",
+	"__s8": "i8", "__s16": "i16", "__s32": "i32", "__s64": "i64",
+	"__be16": "u16be", "__be32": "u32be", "__be64": "u64be",
+	"__le16": "u16le", "__le32": "u32le", "__le64": "u64le",
+	"uint8": "u8", "uint16": "u16", "uint32": "u32", "uint64": "u64",
+	"int8": "i8", "int16": "i16", "int32": "i32", "int64": "i64",
+	"byte": "u8", "char": "u8 (or cstring[N] for text)", "int": "i32",
+	"unsigned": "u32", "short": "i16", "long": "i64", "pid_t": "i32",
+	"__kernel_pid_t": "i32", "_Bool": "bool",
+}
+
+// typeHint suggests what an undefined type name was meant to be: the
+// .cn spelling of a C or Go type, or a declared name one or two edits away.
+func (c *checker) typeHint(name string) string {
+	if t, ok := cTypeNames[name]; ok {
+		return "; .cn writes " + t
+	}
+	best, bestDist := "", 3
+	for n := range c.types {
+		if d := editDistance(name, n); d < bestDist || (d == bestDist && n < best) {
+			best, bestDist = n, d
+		}
+	}
+	if best == "" || bestDist > len(name)/3 {
+		return ""
+	}
+	return "; did you mean " + best + "?"
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

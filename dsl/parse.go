@@ -25,7 +25,7 @@ var cnLexer = lexer.MustSimple([]lexer.SimpleRule{
 var cnParser = participle.MustBuild[File](
 	participle.Lexer(cnLexer),
 	participle.Elide("Whitespace", "Comment", "DocComment"),
-	participle.UseLookahead(4),
+	participle.UseLookahead(1),
 )
 
 // Parse reads the syntax of one .cn file. It never panics; a syntax error
@@ -65,11 +65,50 @@ func syntaxError(filename string, err error) error {
 	return ErrorList{{Pos: Pos{Filename: filename, Line: 1, Column: 1}, Msg: err.Error()}}
 }
 
-// tidyMessage rewrites participle's wording into the user's terms.
+// tidyMessage rewrites participle's wording into the user's terms: the
+// grammar fragment it expected becomes the one thing that should come
+// next, named as the language reference names it.
 func tidyMessage(m string) string {
 	m = strings.ReplaceAll(m, `unexpected token "<EOF>"`, "unexpected end of file")
 	m = strings.ReplaceAll(m, "invalid input text", "unexpected character")
-	return m
+	head, expected, ok := strings.Cut(m, " (expected ")
+	if !ok {
+		return m
+	}
+	expected = strings.TrimSuffix(expected, ")")
+	return head + " (expected " + firstExpected(expected) + ")"
+}
+
+// grammarNames are the grammar's node and token names, as a user would
+// say them.
+var grammarNames = map[string]string{
+	"Expr": "an expression", "TypeExpr": "a type", "TypeRef": "a type name",
+	"Ident": "a name", "Int": "a number", "FieldDecl": "a field",
+	"EnumEntry": "a value", "VariantDecl": "a variant", "FamilyItem": "a family item",
+	"MessageDecl": "a message", "Decl": "a declaration", "Shift": "<< or >>",
+	"XorExpr": "an expression", "AndExpr": "an expression", "ShiftExpr": "an expression",
+	"AddExpr": "an expression", "MulExpr": "an expression", "Unary": "an expression",
+	"Primary": "an expression",
+}
+
+// firstExpected takes the first element of a participle expectation such
+// as `"val" Expr TypeExpr ("->" TypeExpr)?`.
+func firstExpected(e string) string {
+	e = strings.TrimLeft(e, "(")
+	if strings.HasPrefix(e, `"`) {
+		if end := strings.Index(e[1:], `"`); end >= 0 {
+			return e[:end+2]
+		}
+		return e
+	}
+	word := e
+	if i := strings.IndexAny(e, " |)?*+"); i >= 0 {
+		word = e[:i]
+	}
+	if name, ok := grammarNames[word]; ok {
+		return name
+	}
+	return word
 }
 
 func toString(r any) string {
