@@ -157,6 +157,11 @@ func TestExpressions(t *testing.T) {
 		"1_000_000":             "1000000",
 		"0xffff_ffff_ffff_ffff": "18446744073709551615",
 		"-(1 << 62) * 2":        "-9223372036854775808",
+		"2 + 3 * 4 - 5":         "9",
+		"1 | 6 ^ 3 & 5 << 1":    "5",
+		"100 - 10 - 1":          "89",
+		"64 / 4 / 2":            "8",
+		"1 << 2 + 1":            "8",
 	} {
 		s := mustLoad(t, "package p\nconst X = "+src)
 		if got := s.Consts[0].Value.String(); got != want {

@@ -12,54 +12,34 @@ var (
 	maxInt = new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 64), big.NewInt(1)) // 2^64-1
 )
 
-// evalExpr computes e. It reports problems to c.errs and returns nil when
-// the value cannot be had; lookup resolves constant names.
+// precedence ranks the binary operators as C does; higher binds tighter.
+var precedence = map[string]int{
+	"|": 1, "^": 2, "&": 3, "<<": 4, ">>": 4, "+": 5, "-": 5, "*": 6, "/": 6, "%": 6,
+}
+
+// evalExpr computes e, grouping its operators by precedence, each level
+// left to right. It reports problems to c.errs and returns nil when the
+// value cannot be had.
 func (c *checker) evalExpr(e *Expr) *big.Int {
-	v := c.evalXor(e.Left)
-	for _, t := range e.Right {
-		v = c.binary(t.Pos, "|", v, c.evalXor(t.Right))
+	vals := []*big.Int{c.evalUnary(e.Left)}
+	var ops []*BinOp
+	reduce := func() {
+		op := ops[len(ops)-1]
+		a, b := vals[len(vals)-2], vals[len(vals)-1]
+		ops, vals = ops[:len(ops)-1], vals[:len(vals)-2]
+		vals = append(vals, c.binary(op.Pos, op.Op, a, b))
 	}
-	return v
-}
-
-func (c *checker) evalXor(e *XorExpr) *big.Int {
-	v := c.evalAnd(e.Left)
 	for _, t := range e.Right {
-		v = c.binary(t.Pos, "^", v, c.evalAnd(t.Right))
+		for len(ops) > 0 && precedence[ops[len(ops)-1].Op] >= precedence[t.Op] {
+			reduce()
+		}
+		ops = append(ops, t)
+		vals = append(vals, c.evalUnary(t.Right))
 	}
-	return v
-}
-
-func (c *checker) evalAnd(e *AndExpr) *big.Int {
-	v := c.evalShift(e.Left)
-	for _, t := range e.Right {
-		v = c.binary(t.Pos, "&", v, c.evalShift(t.Right))
+	for len(ops) > 0 {
+		reduce()
 	}
-	return v
-}
-
-func (c *checker) evalShift(e *ShiftExpr) *big.Int {
-	v := c.evalAdd(e.Left)
-	for _, t := range e.Right {
-		v = c.binary(t.Pos, t.Op, v, c.evalAdd(t.Right))
-	}
-	return v
-}
-
-func (c *checker) evalAdd(e *AddExpr) *big.Int {
-	v := c.evalMul(e.Left)
-	for _, t := range e.Right {
-		v = c.binary(t.Pos, t.Op, v, c.evalMul(t.Right))
-	}
-	return v
-}
-
-func (c *checker) evalMul(e *MulExpr) *big.Int {
-	v := c.evalUnary(e.Left)
-	for _, t := range e.Right {
-		v = c.binary(t.Pos, t.Op, v, c.evalUnary(t.Right))
-	}
-	return v
+	return vals[0]
 }
 
 func (c *checker) evalUnary(e *Unary) *big.Int {

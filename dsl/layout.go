@@ -345,14 +345,8 @@ func (c *checker) lengthField(e *Expr, sc *scope) (f *Field, ok bool) {
 
 // singleName reports whether e is just an identifier.
 func singleName(e *Expr) (string, Pos, bool) {
-	if len(e.Right) > 0 || len(e.Left.Right) > 0 || len(e.Left.Left.Right) > 0 ||
-		len(e.Left.Left.Left.Right) > 0 || len(e.Left.Left.Left.Left.Right) > 0 ||
-		len(e.Left.Left.Left.Left.Left.Right) > 0 {
+	if len(e.Right) > 0 || e.Left.Primary == nil || e.Left.Primary.Name == "" {
 		return "", Pos{}, false
 	}
-	u := e.Left.Left.Left.Left.Left.Left
-	if u.Primary == nil || u.Primary.Name == "" {
-		return "", Pos{}, false
-	}
-	return u.Primary.Name, u.Primary.Pos, true
+	return e.Left.Primary.Name, e.Left.Primary.Pos, true
 }

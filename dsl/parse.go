@@ -86,9 +86,7 @@ var grammarNames = map[string]string{
 	"Ident": "a name", "Int": "a number", "FieldDecl": "a field",
 	"EnumEntry": "a value", "VariantDecl": "a variant", "FamilyItem": "a family item",
 	"MessageDecl": "a message", "Decl": "a declaration", "Shift": "<< or >>",
-	"XorExpr": "an expression", "AndExpr": "an expression", "ShiftExpr": "an expression",
-	"AddExpr": "an expression", "MulExpr": "an expression", "Unary": "an expression",
-	"Primary": "an expression",
+	"BinOp": "an operator", "Unary": "an expression", "Primary": "an expression",
 }
 
 // firstExpected takes the first element of a participle expectation such

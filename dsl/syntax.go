@@ -174,88 +174,19 @@ type MessageDecl struct {
 	Reply *TypeExpr `parser:"('->' @@)?"`
 }
 
-// Expr is an integer constant expression with C precedence:
-// | below ^ below & below << >> below + - below * / %, then unary -.
+// Expr is an integer constant expression: operands joined by binary
+// operators, as written. The checker groups them by C precedence, from
+// lowest: | ^ & (<< >>) (+ -) (* / %); unary - and ~ bind tightest.
 type Expr struct {
 	Pos   lexer.Position
-	Left  *XorExpr  `parser:"@@"`
-	Right []*OrTail `parser:"@@*"`
+	Left  *Unary   `parser:"@@"`
+	Right []*BinOp `parser:"@@*"`
 }
 
-// OrTail is `| operand`.
-type OrTail struct {
+// BinOp is a binary operator and the operand after it.
+type BinOp struct {
 	Pos   lexer.Position
-	Op    string   `parser:"@'|'"`
-	Right *XorExpr `parser:"@@"`
-}
-
-// XorExpr is operands joined by ^.
-type XorExpr struct {
-	Pos   lexer.Position
-	Left  *AndExpr   `parser:"@@"`
-	Right []*XorTail `parser:"@@*"`
-}
-
-// XorTail is `^ operand`.
-type XorTail struct {
-	Pos   lexer.Position
-	Op    string   `parser:"@'^'"`
-	Right *AndExpr `parser:"@@"`
-}
-
-// AndExpr is operands joined by &.
-type AndExpr struct {
-	Pos   lexer.Position
-	Left  *ShiftExpr `parser:"@@"`
-	Right []*AndTail `parser:"@@*"`
-}
-
-// AndTail is `& operand`.
-type AndTail struct {
-	Pos   lexer.Position
-	Op    string     `parser:"@'&'"`
-	Right *ShiftExpr `parser:"@@"`
-}
-
-// ShiftExpr is operands joined by << and >>.
-type ShiftExpr struct {
-	Pos   lexer.Position
-	Left  *AddExpr     `parser:"@@"`
-	Right []*ShiftTail `parser:"@@*"`
-}
-
-// ShiftTail is `<< operand` or `>> operand`.
-type ShiftTail struct {
-	Pos   lexer.Position
-	Op    string   `parser:"@Shift"`
-	Right *AddExpr `parser:"@@"`
-}
-
-// AddExpr is operands joined by + and -.
-type AddExpr struct {
-	Pos   lexer.Position
-	Left  *MulExpr   `parser:"@@"`
-	Right []*AddTail `parser:"@@*"`
-}
-
-// AddTail is `+ operand` or `- operand`.
-type AddTail struct {
-	Pos   lexer.Position
-	Op    string   `parser:"@('+' | '-')"`
-	Right *MulExpr `parser:"@@"`
-}
-
-// MulExpr is operands joined by *, / and %.
-type MulExpr struct {
-	Pos   lexer.Position
-	Left  *Unary     `parser:"@@"`
-	Right []*MulTail `parser:"@@*"`
-}
-
-// MulTail is `* operand`, `/ operand` or `% operand`.
-type MulTail struct {
-	Pos   lexer.Position
-	Op    string `parser:"@('*' | '/' | '%')"`
+	Op    string `parser:"@('|' | '^' | '&' | Shift | '+' | '-' | '*' | '/' | '%')"`
 	Right *Unary `parser:"@@"`
 }
 
