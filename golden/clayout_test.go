@@ -3,7 +3,6 @@ package golden
 import (
 	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"github.com/cngen/cngen/dsl"
@@ -18,7 +17,7 @@ func TestCLayout(t *testing.T) {
 		t.Skipf("no C compiler to check layouts with: %v", err)
 	}
 	for _, path := range cases(t) {
-		t.Run(filepath.Dir(path), func(t *testing.T) {
+		t.Run(caseName(path), func(t *testing.T) {
 			src, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)

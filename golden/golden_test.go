@@ -20,7 +20,8 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the committed generated files")
 
-// cases lists the schema of every golden case.
+// cases lists the schema of every golden case, then those of the
+// examples, whose generated code is held to the same checks.
 func cases(t *testing.T) []string {
 	t.Helper()
 	all, err := filepath.Glob("*/*.cn")
@@ -36,7 +37,16 @@ func cases(t *testing.T) []string {
 	if len(out) < 10 {
 		t.Fatalf("found %d golden cases, want at least 10", len(out))
 	}
-	return out
+	examples, err := filepath.Glob("../examples/*/*.cn")
+	if err != nil || len(examples) < 2 {
+		t.Fatalf("found examples %v (%v), want proc and echo", examples, err)
+	}
+	return append(out, examples...)
+}
+
+// caseName is the subtest name of a case: its directory, examples/ kept.
+func caseName(path string) string {
+	return strings.TrimPrefix(filepath.ToSlash(filepath.Dir(path)), "../")
 }
 
 func generate(t *testing.T, path string) []byte {
@@ -56,11 +66,12 @@ func generate(t *testing.T, path string) []byte {
 	return out
 }
 
-// TestGolden regenerates every case and fails with a diff on stale output;
-// `go test ./golden -update` rewrites the committed files.
+// TestGolden regenerates every case, examples included, and fails with a
+// diff on stale output; `go test ./golden -update` rewrites the committed
+// files (go generate ./examples/... does the same for the examples).
 func TestGolden(t *testing.T) {
 	for _, path := range cases(t) {
-		t.Run(filepath.Dir(path), func(t *testing.T) {
+		t.Run(caseName(path), func(t *testing.T) {
 			got := generate(t, path)
 			if again := generate(t, path); !bytes.Equal(got, again) {
 				t.Fatal("two runs generated different output")

@@ -1,5 +1,5 @@
 package echo
 
-// echo.cn.go is generated from echo.cn; TestGeneratedFresh fails when it
+// echo.cn.go is generated from echo.cn; golden.TestGolden fails when it
 // is stale.
 //go:generate go run ../../cmd/cngen gen echo.cn

@@ -37,18 +37,6 @@ func lookGCC(t *testing.T) string {
 	return gcc
 }
 
-// TestCLayout checks that gcc lays out proc.cn's types as the model says.
-func TestCLayout(t *testing.T) {
-	gcc := lookGCC(t)
-	ms, err := clayout.Check(loadProcSchema(t), gcc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms {
-		t.Errorf("layout: %v", m)
-	}
-}
-
 // kernelVariant maps a variant of the schema's event_data to the member
 // of the kernel's union event_data, where the names differ.
 var kernelVariant = map[string]string{"none": "ack", "uid": "id", "gid": "id"}
