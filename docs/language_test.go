@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cngen/cngen/dsl"
+	"github.com/cngen/cngen/dsl/check"
 )
 
 // TestLanguageExamples checks every ```cn block of language.md.
@@ -25,7 +25,7 @@ func TestLanguageExamples(t *testing.T) {
 		name := fmt.Sprintf("language.md:%d", b.line)
 		// Offset lines so that positions point into language.md.
 		text := strings.Repeat("\n", b.line) + b.text
-		if _, err := dsl.Load(name, []byte(text)); err != nil {
+		if _, err := check.Load(name, []byte(text)); err != nil {
 			t.Errorf("example at line %d does not check:\n%v", b.line, err)
 		}
 	}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"github.com/cngen/cngen/dsl"
+	"github.com/cngen/cngen/dsl/model"
 )
 
 // This file emits the bodies of the generated codecs. Every type's
@@ -22,7 +22,7 @@ import (
 // switch union variant.
 type slot struct {
 	name    string // the .cn name, for errors
-	t       *dsl.Type
+	t       *model.Type
 	off     int // the constant offset, when !dynamic
 	dynamic bool
 	align   int
@@ -36,28 +36,28 @@ type slot struct {
 
 // rigid reports whether t has a fixed size and no choice inside, so that
 // it decodes at constant offsets once its bytes are known to be there.
-func rigid(t *dsl.Type) bool {
+func rigid(t *model.Type) bool {
 	if t.Variable {
 		return false
 	}
 	switch t.Kind {
-	case dsl.KindSwitch:
+	case model.KindSwitch:
 		return false
-	case dsl.KindStruct:
+	case model.KindStruct:
 		for _, f := range t.Fields {
 			if !rigid(f.Type) {
 				return false
 			}
 		}
-	case dsl.KindArray:
+	case model.KindArray:
 		return rigid(t.Elem)
 	}
 	return true
 }
 
 // isByte reports whether t is u8, whose slices and arrays copy at once.
-func isByte(t *dsl.Type) bool {
-	return t.Kind == dsl.KindInt && t.Int.Bits == 8 && !t.Int.Signed
+func isByte(t *model.Type) bool {
+	return t.Kind == model.KindInt && t.Int.Bits == 8 && !t.Int.Signed
 }
 
 // off is a byte offset into a buffer: k, plus the cursor p when cur, plus

@@ -5,7 +5,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"github.com/cngen/cngen/dsl"
+	"github.com/cngen/cngen/dsl/model"
 )
 
 // decodeSlots is the body of a decode function: it decodes slots from b
@@ -139,14 +139,14 @@ func dot(lv func() *jen.Statement, id string) func() *jen.Statement {
 func (f *fn) flatten(run []*slot) []*slot {
 	var out []*slot
 	for _, s := range run {
-		if s.t.Kind != dsl.KindStruct || s.lv == nil {
+		if s.t.Kind != model.KindStruct || s.lv == nil {
 			out = append(out, s)
 			continue
 		}
 		var inner []*slot
 		for _, fd := range s.t.Fields {
 			in := &slot{name: joinName(s.name, fd.Name), t: fd.Type, off: s.off + fd.Offset, align: fd.Align}
-			if fd.Type.Kind != dsl.KindPad {
+			if fd.Type.Kind != model.KindPad {
 				lv, id := s.lv, f.g.names.fields[fd]
 				in.lv = func() *jen.Statement { return lv().Dot(id) }
 			}
@@ -177,7 +177,7 @@ func (f *fn) check(run []*slot) []jen.Code {
 	}
 	short := func(s *slot) []jen.Code {
 		var out []jen.Code
-		if s.t.Kind == dsl.KindStruct && s.lv != nil {
+		if s.t.Kind == model.KindStruct && s.lv != nil {
 			// Let the struct name its own field that does not fit.
 			o := off{buf: f.buf, k: s.off}
 			out = f.nested(s, o, f.tail(o))
@@ -199,27 +199,27 @@ func (f *fn) check(run []*slot) []jen.Code {
 }
 
 // load reads an integer of type it at o, as its unsigned Go type.
-func load(it dsl.IntType, o off) *jen.Statement {
+func load(it model.IntType, o off) *jen.Statement {
 	if it.Bits == 8 {
 		return o.at()
 	}
 	return jen.Qual(binaryPkg, order(it)).Dot("Uint" + strconv.Itoa(it.Bits)).Call(o.from())
 }
 
-func order(it dsl.IntType) string {
+func order(it model.IntType) string {
 	switch it.Order {
-	case dsl.Big:
+	case model.Big:
 		return "BigEndian"
-	case dsl.Little:
+	case model.Little:
 		return "LittleEndian"
 	}
 	return "NativeEndian"
 }
 
 // typedLoad reads an int, enum or flags value of t at o.
-func (f *fn) typedLoad(t *dsl.Type, o off) *jen.Statement {
+func (f *fn) typedLoad(t *model.Type, o off) *jen.Statement {
 	raw := load(t.Int, o)
-	if t.Kind != dsl.KindInt {
+	if t.Kind != model.KindInt {
 		return jen.Id(f.g.names.types[t]).Call(raw)
 	}
 	if t.Int.Signed {
@@ -229,25 +229,25 @@ func (f *fn) typedLoad(t *dsl.Type, o off) *jen.Statement {
 }
 
 // fixed decodes a rigid t at o into lv; the bytes are known to be there.
-func (f *fn) fixed(t *dsl.Type, lv func() *jen.Statement, o off, name string) []jen.Code {
+func (f *fn) fixed(t *model.Type, lv func() *jen.Statement, o off, name string) []jen.Code {
 	switch t.Kind {
-	case dsl.KindInt, dsl.KindFlags:
+	case model.KindInt, model.KindFlags:
 		return []jen.Code{lv().Op("=").Add(f.typedLoad(t, o))}
-	case dsl.KindEnum:
+	case model.KindEnum:
 		return []jen.Code{
 			lv().Op("=").Add(f.typedLoad(t, o)),
 			jen.If(jen.Op("!").Add(lv()).Dot("valid").Call()).Block(
 				f.fail(f, f.errorf("UnknownValue", jen.Lit(f.typ), jen.Lit(name), o.code(), lv().Dot("String").Call()))),
 		}
-	case dsl.KindBool:
+	case model.KindBool:
 		return []jen.Code{
 			jen.If(o.at().Op(">").Lit(1)).Block(
 				f.fail(f, f.errorf("InvalidBool", jen.Lit(f.typ), jen.Lit(name), o.code(), o.at()))),
 			lv().Op("=").Add(o.at()).Op("==").Lit(1),
 		}
-	case dsl.KindCString, dsl.KindUnion, dsl.KindBytes:
+	case model.KindCString, model.KindUnion, model.KindBytes:
 		return []jen.Code{jen.Copy(lv().Index(jen.Empty(), jen.Empty()), o.span(t.Size))}
-	case dsl.KindArray:
+	case model.KindArray:
 		if isByte(t.Elem) {
 			return []jen.Code{jen.Copy(lv().Index(jen.Empty(), jen.Empty()), o.span(t.Size))}
 		}
@@ -256,7 +256,7 @@ func (f *fn) fixed(t *dsl.Type, lv func() *jen.Statement, o off, name string) []
 		body := f.fixed(t.Elem, func() *jen.Statement { return lv().Index(jen.Id(i)) }, o.index(i, t.Elem.Size), name)
 		f.pop()
 		return []jen.Code{jen.For(jen.Id(i).Op(":=").Range().Add(lv())).Block(body...)}
-	case dsl.KindStruct:
+	case model.KindStruct:
 		return f.nested(&slot{name: name, t: t, lv: lv}, o, o.from())
 	}
 	return nil // pad
@@ -305,7 +305,7 @@ func (f *fn) cursorDecode(s *slot, c *cursor) []jen.Code {
 		}
 		return append(out, f.advance(c, t.Size)...)
 
-	case t.Kind == dsl.KindArray: // fixed, but each element has a choice inside
+	case t.Kind == model.KindArray: // fixed, but each element has a choice inside
 		i := f.temp("i")
 		eo := o.index(i, t.Elem.Size)
 		out = append(out, jen.For(jen.Id(i).Op(":=").Range().Add(s.lv())).Block(
@@ -317,10 +317,10 @@ func (f *fn) cursorDecode(s *slot, c *cursor) []jen.Code {
 		))
 		return append(out, f.advance(c, t.Size)...)
 
-	case t.Kind == dsl.KindSwitch:
+	case t.Kind == model.KindSwitch:
 		return f.decodeSwitch(s, c)
 
-	case t.Kind == dsl.KindStruct:
+	case t.Kind == model.KindStruct:
 		args := []jen.Code{f.rest(o, s.last, t.Size)}
 		if t.Fixed() { // it may use fewer bytes (a short variant), never more
 			out = append(out, jen.If(
@@ -336,7 +336,7 @@ func (f *fn) cursorDecode(s *slot, c *cursor) []jen.Code {
 		)
 		return append(out, f.advanceBy(c, jen.Id("n"))...)
 
-	case t.Kind == dsl.KindSlice:
+	case t.Kind == model.KindSlice:
 		return f.sliceDecode(s, c)
 
 	case t.LenField != nil: // string[f], bytes[f]
@@ -344,14 +344,14 @@ func (f *fn) cursorDecode(s *slot, c *cursor) []jen.Code {
 		out = append(out, f.lengthValue(s, l, o)...)
 		out = append(out, jen.If(jen.Id(l).Op(">").Add(f.lenB()).Op("-").Add(o.operand())).Block(short(jen.Id(l))))
 		data := o.b().Index(o.code(), o.plusVar(l))
-		if t.Kind == dsl.KindBytes {
+		if t.Kind == model.KindBytes {
 			out = append(out, s.lv().Op("=").Append(s.lv().Index(jen.Empty(), jen.Lit(0)), data.Op("...")))
 		} else {
 			out = append(out, s.lv().Op("=").Qual(cnPkg, "Text").Call(s.lv(), jen.Qual(cnPkg, "CutNUL").Call(data)))
 		}
 		return append(out, f.advanceBy(c, jen.Id(l))...)
 
-	case t.Kind == dsl.KindString: // NUL-terminated, up to the rest
+	case t.Kind == model.KindString: // NUL-terminated, up to the rest
 		l := f.temp("l")
 		out = append(out,
 			jen.Id(l).Op(":=").Qual(cnPkg, "IndexNUL").Call(f.tail(o)),

@@ -5,7 +5,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"github.com/cngen/cngen/dsl"
+	"github.com/cngen/cngen/dsl/model"
 )
 
 // encodeSlots appends slots to b, with zeros in every gap and up to size:
@@ -38,7 +38,7 @@ func (f *fn) appendSlots(slots []*slot, size, k int, known bool) []jen.Code {
 		}
 	}
 	for _, s := range slots {
-		if s.t.Kind == dsl.KindPad && !s.dynamic && known {
+		if s.t.Kind == model.KindPad && !s.dynamic && known {
 			pending += s.off - k + s.t.Size
 			k = s.off + s.t.Size
 			continue
@@ -76,9 +76,9 @@ func (f *fn) appendSlots(slots []*slot, size, k int, known bool) []jen.Code {
 }
 
 // appendInt appends v, a value of t (an int, enum or flags type).
-func appendInt(t *dsl.Type, v *jen.Statement) jen.Code {
+func appendInt(t *model.Type, v *jen.Statement) jen.Code {
 	it := t.Int
-	if t.Kind != dsl.KindInt || it.Signed {
+	if t.Kind != model.KindInt || it.Signed {
 		v = jen.Id("uint" + strconv.Itoa(it.Bits)).Call(v)
 	}
 	if it.Bits == 8 {
@@ -88,7 +88,7 @@ func appendInt(t *dsl.Type, v *jen.Statement) jen.Code {
 }
 
 // enc appends the value v of t.
-func (f *fn) enc(t *dsl.Type, v func() *jen.Statement, name string, sel func() *jen.Statement) []jen.Code {
+func (f *fn) enc(t *model.Type, v func() *jen.Statement, name string, sel func() *jen.Statement) []jen.Code {
 	nest := func(call *jen.Statement) jen.Code {
 		return jen.If(jen.List(jen.Id("b"), f.use("err")).Op("=").Add(call), jen.Err().Op("!=").Nil()).Block(
 			f.fail(f, f.errorf("NestEncode", jen.Err(), jen.Lit(f.typ), jen.Lit(name))))
@@ -97,28 +97,28 @@ func (f *fn) enc(t *dsl.Type, v func() *jen.Statement, name string, sel func() *
 		return []jen.Code{jen.Id("b").Op("=").Append(jen.Id("b"), s.Op("..."))}
 	}
 	switch t.Kind {
-	case dsl.KindInt, dsl.KindFlags:
+	case model.KindInt, model.KindFlags:
 		return []jen.Code{appendInt(t, v())}
-	case dsl.KindEnum:
+	case model.KindEnum:
 		return []jen.Code{
 			jen.If(jen.Op("!").Add(v()).Dot("valid").Call()).Block(
 				f.fail(f, f.errorf("EncodeFail", jen.Lit(f.typ), jen.Lit(name), v().Dot("String").Call(), jen.Qual(cnPkg, "ErrUnknownValue")))),
 			appendInt(t, v()),
 		}
-	case dsl.KindBool:
+	case model.KindBool:
 		return []jen.Code{jen.Id("b").Op("=").Qual(cnPkg, "AppendBool").Call(jen.Id("b"), v())}
-	case dsl.KindCString, dsl.KindUnion:
+	case model.KindCString, model.KindUnion:
 		return appendAll(v().Index(jen.Empty(), jen.Empty()))
-	case dsl.KindBytes:
+	case model.KindBytes:
 		if t.Fixed() {
 			return appendAll(v().Index(jen.Empty(), jen.Empty()))
 		}
 		return appendAll(v())
-	case dsl.KindPad:
+	case model.KindPad:
 		return []jen.Code{jen.Id("b").Op("=").Qual(cnPkg, "AppendZeros").Call(jen.Id("b"), jen.Lit(t.Len))}
-	case dsl.KindArray, dsl.KindSlice:
+	case model.KindArray, model.KindSlice:
 		if isByte(t.Elem) {
-			if t.Kind == dsl.KindArray {
+			if t.Kind == model.KindArray {
 				return appendAll(v().Index(jen.Empty(), jen.Empty()))
 			}
 			return appendAll(v())
@@ -127,11 +127,11 @@ func (f *fn) enc(t *dsl.Type, v func() *jen.Statement, name string, sel func() *
 		var body []jen.Code
 		body = append(body, f.enc(t.Elem, func() *jen.Statement { return v().Index(jen.Id(i)) }, name, nil)...)
 		return []jen.Code{jen.For(jen.Id(i).Op(":=").Range().Add(v())).Block(body...)}
-	case dsl.KindStruct:
+	case model.KindStruct:
 		return []jen.Code{nest(v().Dot("AppendBinary").Call(jen.Id("b")))}
-	case dsl.KindSwitch:
+	case model.KindSwitch:
 		return []jen.Code{nest(v().Dot("AppendBinaryFor").Call(jen.Id("b"), sel()))}
-	case dsl.KindString:
+	case model.KindString:
 		if t.LenField != nil { // f bytes of text, no NUL
 			return []jen.Code{nest(jen.Qual(cnPkg, "AppendText").Call(jen.Id("b"), v()))}
 		}
@@ -172,7 +172,7 @@ func (f *fn) lengthChecks(s *slot) (string, []jen.Code) {
 
 // lengthType is the type a length held in an int converts to for storing:
 // t's integer, always converted.
-func lengthType(t *dsl.Type) *dsl.Type { return &dsl.Type{Kind: dsl.KindFlags, Int: t.Int} }
+func lengthType(t *model.Type) *model.Type { return &model.Type{Kind: model.KindFlags, Int: t.Int} }
 
 // sizeBody is the body of a Size function over slots: the bytes encoding
 // appends, at least size.
@@ -205,20 +205,20 @@ func (f *fn) sizeBody(slots []*slot, size int) []jen.Code {
 
 // sizeOf is the encoded size of a variable v of t: an expression, or a
 // loop that adds it to p.
-func (f *fn) sizeOf(t *dsl.Type, v, sel func() *jen.Statement) (*jen.Statement, []jen.Code) {
+func (f *fn) sizeOf(t *model.Type, v, sel func() *jen.Statement) (*jen.Statement, []jen.Code) {
 	switch t.Kind {
-	case dsl.KindString:
+	case model.KindString:
 		if t.LenField != nil {
 			return jen.Len(v()), nil
 		}
 		return jen.Len(v()).Op("+").Lit(1), nil
-	case dsl.KindBytes:
+	case model.KindBytes:
 		return jen.Len(v()), nil
-	case dsl.KindStruct:
+	case model.KindStruct:
 		return v().Dot("Size").Call(), nil
-	case dsl.KindSwitch:
+	case model.KindSwitch:
 		return v().Dot("SizeFor").Call(sel()), nil
-	case dsl.KindSlice:
+	case model.KindSlice:
 		if t.Elem.Fixed() {
 			if t.Elem.Size == 1 {
 				return jen.Len(v()), nil

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/cngen/cngen/dsl"
+	"github.com/cngen/cngen/dsl/check"
 	"github.com/cngen/cngen/gen"
 )
 
@@ -19,7 +19,7 @@ struct request {
     name      cstring[8]
 }
 `
-	s, err := dsl.Load("demo.cn", []byte(src))
+	s, err := check.Load("demo.cn", []byte(src))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -71,7 +71,7 @@ family demo idx 0x123 {
     event tick val 2 tick
 }
 `
-	s, err := dsl.Load("demo.cn", []byte(src))
+	s, err := check.Load("demo.cn", []byte(src))
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -5,7 +5,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"github.com/cngen/cngen/dsl"
+	"github.com/cngen/cngen/dsl/model"
 )
 
 // genFamily emits what identifies a family on the wire: its idx, its
@@ -13,7 +13,7 @@ import (
 // message with the Go type it carries.
 //
 // Then it emits the family's typed glue over runtime/cn (glue.go).
-func (g *gen) genFamily(fam *dsl.Family) {
+func (g *gen) genFamily(fam *model.Family) {
 	id := g.names.families[fam]
 	var defs []jen.Code
 	line := func(s string) { defs = append(defs, jen.Comment(commentText(s))) }
@@ -27,14 +27,14 @@ func (g *gen) genFamily(fam *dsl.Family) {
 		line(id + "Group is the multicast group family " + fam.Name + " broadcasts to.")
 		defs = append(defs, jen.Id(id+"Group").Add(u32(fam.Groups[0])))
 	}
-	if fam.Sender == dsl.SenderKernel {
+	if fam.Sender == model.SenderKernel {
 		line(id + "KernelOnly says that family " + fam.Name + " accepts incoming messages only from")
 		line("the kernel (source port 0), as its schema says with `sender kernel`.")
 	} else {
 		line(id + "KernelOnly says that family " + fam.Name + " accepts incoming messages from any")
 		line("port, as its schema says with `sender any`.")
 	}
-	defs = append(defs, jen.Id(id+"KernelOnly").Op("=").Lit(fam.Sender == dsl.SenderKernel))
+	defs = append(defs, jen.Id(id+"KernelOnly").Op("=").Lit(fam.Sender == model.SenderKernel))
 	for _, m := range fam.Messages {
 		defs = append(defs, docs(m.Doc)...)
 		if len(m.Doc) > 0 {
@@ -61,12 +61,12 @@ func (g *gen) genFamily(fam *dsl.Family) {
 }
 
 // messageLine describes the val constant of m.
-func (g *gen) messageLine(fam *dsl.Family, m *dsl.Message) string {
+func (g *gen) messageLine(fam *model.Family, m *model.Message) string {
 	s := g.names.messages[m] + " is the val of " + m.Kind.String() + " " + m.Name + " of family " + fam.Name
 	switch m.Kind {
-	case dsl.Call:
+	case model.Call:
 		return s + ": request [" + g.typeName(m.Type) + "], reply [" + g.typeName(m.Reply) + "]."
-	case dsl.Event:
+	case model.Event:
 		return s + ": [" + g.typeName(m.Type) + "] from the peer."
 	}
 	return s + ": [" + g.typeName(m.Type) + "] to the peer."
@@ -74,7 +74,7 @@ func (g *gen) messageLine(fam *dsl.Family, m *dsl.Message) string {
 
 // typeName is the Go name of a message type (a declared type), or how
 // .cn writes it.
-func (g *gen) typeName(t *dsl.Type) string {
+func (g *gen) typeName(t *model.Type) string {
 	if t == nil {
 		return "?"
 	}

@@ -12,7 +12,8 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"github.com/cngen/cngen/dsl"
+	"github.com/cngen/cngen/dsl/model"
+	"github.com/cngen/cngen/dsl/source"
 )
 
 // Import paths of the generated code, each with the name it is imported
@@ -35,18 +36,18 @@ type Options struct {
 
 // gen emits one Go file for one schema.
 type gen struct {
-	s     *dsl.Schema
+	s     *model.Schema
 	names *names
 	f     *jen.File
-	errs  dsl.ErrorList
+	errs  source.ErrorList
 }
 
 // Generate returns the Go source for s: its constants, one Go type per
 // schema type with its codec methods, and its families' ID constants. The
 // output is gofmt-formatted and the same for the same input on every run.
 // Errors (names that collide in Go, shapes the generator cannot encode)
-// come back as a dsl.ErrorList with positions in the schema.
-func Generate(s *dsl.Schema, opt Options) ([]byte, error) {
+// come back as a source.ErrorList with positions in the schema.
+func Generate(s *model.Schema, opt Options) ([]byte, error) {
 	pkg := cmp.Or(opt.Package, s.Package)
 	if !token.IsIdentifier(pkg) || token.IsKeyword(pkg) || pkg == "_" {
 		return nil, fmt.Errorf("gen: %q is not a valid Go package name", pkg)
@@ -118,28 +119,28 @@ func numbered(src []byte) string {
 // check rejects what the checker allows but the generated codecs cannot
 // carry.
 func (g *gen) check() {
-	seen := map[*dsl.Type]bool{}
-	var walk func(t *dsl.Type, pos dsl.Pos)
-	walk = func(t *dsl.Type, pos dsl.Pos) {
+	seen := map[*model.Type]bool{}
+	var walk func(t *model.Type, pos model.Pos)
+	walk = func(t *model.Type, pos model.Pos) {
 		if seen[t] {
 			return
 		}
 		seen[t] = true
-		if t.Kind == dsl.KindSlice && t.Elem.Size == 0 && !t.Elem.Variable {
-			g.errs = append(g.errs, &dsl.Error{Pos: pos, Msg: fmt.Sprintf("%s: elements of size 0 cannot be repeated", t)})
+		if t.Kind == model.KindSlice && t.Elem.Size == 0 && !t.Elem.Variable {
+			g.errs = append(g.errs, &source.Error{Pos: pos, Msg: fmt.Sprintf("%s: elements of size 0 cannot be repeated", t)})
 		}
 		if t.Elem != nil {
 			walk(t.Elem, pos)
 			g.notSized(t.Elem, pos)
 		}
-		earlier := map[*dsl.Field]bool{}
+		earlier := map[*model.Field]bool{}
 		for _, f := range t.Fields {
 			walk(f.Type, f.Pos)
 			switch {
-			case f.Type.Kind == dsl.KindSwitch && (t.Kind != dsl.KindStruct || !earlier[f.Selector]):
-				g.errs = append(g.errs, &dsl.Error{Pos: f.Pos, Msg: fmt.Sprintf("field %s: switch union %s has no selector field before it", f.Name, f.Type)})
+			case f.Type.Kind == model.KindSwitch && (t.Kind != model.KindStruct || !earlier[f.Selector]):
+				g.errs = append(g.errs, &source.Error{Pos: f.Pos, Msg: fmt.Sprintf("field %s: switch union %s has no selector field before it", f.Name, f.Type)})
 			case f.Type.LenField != nil && !earlier[f.Type.LenField]:
-				g.errs = append(g.errs, &dsl.Error{Pos: f.Pos, Msg: fmt.Sprintf("field %s: length field %s is not an earlier field", f.Name, f.Type.LenField.Name)})
+				g.errs = append(g.errs, &source.Error{Pos: f.Pos, Msg: fmt.Sprintf("field %s: length field %s is not an earlier field", f.Name, f.Type.LenField.Name)})
 			}
 			earlier[f] = true
 		}
@@ -163,9 +164,9 @@ func (g *gen) check() {
 
 // notSized rejects a sized type (bytes[f]) or a switch union where no
 // struct holds its length or selector field.
-func (g *gen) notSized(t *dsl.Type, pos dsl.Pos) {
-	if t.LenField != nil || t.Kind == dsl.KindSwitch {
-		g.errs = append(g.errs, &dsl.Error{Pos: pos, Msg: fmt.Sprintf("%s: only a struct field can be sized by a field or select a variant", t)})
+func (g *gen) notSized(t *model.Type, pos model.Pos) {
+	if t.LenField != nil || t.Kind == model.KindSwitch {
+		g.errs = append(g.errs, &source.Error{Pos: pos, Msg: fmt.Sprintf("%s: only a struct field can be sized by a field or select a variant", t)})
 	}
 }
 
@@ -194,7 +195,7 @@ func (g *gen) guards() {
 	}
 	for _, t := range g.s.Types {
 		for _, v := range t.Values {
-			check(g.names.values[v], v.Value, t.Kind == dsl.KindFlags)
+			check(g.names.values[v], v.Value, t.Kind == model.KindFlags)
 		}
 		if t.DeclaredSize > 0 {
 			check(g.names.sizes[t], big.NewInt(int64(t.DeclaredSize)), false)
@@ -260,22 +261,22 @@ func commentText(line string) string {
 
 // typeDoc is the doc comment of a generated type: the schema's, or a line
 // saying what it mirrors.
-func (g *gen) typeDoc(t *dsl.Type, id string) []jen.Code {
+func (g *gen) typeDoc(t *model.Type, id string) []jen.Code {
 	if len(t.Doc) > 0 {
 		return namedDocs(t.Doc, t.Name, id)
 	}
 	return []jen.Code{jen.Comment(commentText(fmt.Sprintf("%s is %s %s of the schema.", id, article(t.Kind), g.names.cn[t])))}
 }
 
-func article(k dsl.Kind) string {
+func article(k model.Kind) string {
 	switch k {
-	case dsl.KindEnum:
+	case model.KindEnum:
 		return "the enum"
-	case dsl.KindFlags:
+	case model.KindFlags:
 		return "the flags"
-	case dsl.KindUnion:
+	case model.KindUnion:
 		return "the union"
-	case dsl.KindSwitch:
+	case model.KindSwitch:
 		return "the switch union"
 	}
 	return "the struct"

@@ -12,19 +12,21 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/cngen/cngen/dsl"
+	"github.com/cngen/cngen/dsl/check"
+	"github.com/cngen/cngen/dsl/model"
+	"github.com/cngen/cngen/dsl/source"
 )
 
-func mustLoad(t *testing.T, name, src string) *dsl.Schema {
+func mustLoad(t *testing.T, name, src string) *model.Schema {
 	t.Helper()
-	s, err := dsl.Load(name, []byte(src))
+	s, err := check.Load(name, []byte(src))
 	if err != nil {
-		t.Fatalf("dsl.Load: %v", err)
+		t.Fatalf("check.Load: %v", err)
 	}
 	return s
 }
 
-func loadFile(t *testing.T, path string) *dsl.Schema {
+func loadFile(t *testing.T, path string) *model.Schema {
 	t.Helper()
 	src, err := os.ReadFile(path)
 	if err != nil {
@@ -190,9 +192,9 @@ func TestNameErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Generate(mustLoad(t, "c.cn", tt.src), Options{})
-			var list dsl.ErrorList
+			var list source.ErrorList
 			if !errors.As(err, &list) {
-				t.Fatalf("err %v, want a dsl.ErrorList", err)
+				t.Fatalf("err %v, want a source.ErrorList", err)
 			}
 			if len(list) != len(tt.want) {
 				t.Fatalf("%d errors, want %d:\n%v", len(list), len(tt.want), err)

@@ -6,7 +6,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"github.com/cngen/cngen/dsl"
+	"github.com/cngen/cngen/dsl/model"
 )
 
 // This file emits a family's typed glue over runtime/cn: a Client (sends,
@@ -21,15 +21,15 @@ const contextPkg = "context"
 // glue emits the glue of one family.
 type glue struct {
 	g           *gen
-	fam         *dsl.Family
+	fam         *model.Family
 	id          string // the family's Go name: Echo
 	n           *glueNames
-	out, events []*dsl.Message
+	out, events []*model.Message
 }
 
 // genGlue emits the typed glue of fam; a family without messages has
 // none.
-func (g *gen) genGlue(fam *dsl.Family) {
+func (g *gen) genGlue(fam *model.Family) {
 	gn := g.names.glue[fam]
 	if gn == nil {
 		return
@@ -48,7 +48,7 @@ func (g *gen) genGlue(fam *dsl.Family) {
 	}
 	for _, m := range fam.Messages {
 		gl.wrapper(payloadKey{m, false}, m.Type)
-		if m.Kind == dsl.Call {
+		if m.Kind == model.Call {
 			gl.wrapper(payloadKey{m, true}, m.Reply)
 		}
 	}
@@ -78,15 +78,15 @@ func comments(text ...string) []jen.Code {
 func kv(key string, v jen.Code) jen.Code { return jen.Id(key).Op(":").Add(v) }
 
 // idOf is the cn.ID of message m.
-func (gl *glue) idOf(m *dsl.Message) *jen.Statement {
+func (gl *glue) idOf(m *model.Message) *jen.Statement {
 	return cnq("ID").Values(kv("Idx", jen.Id(gl.id+"Idx")), kv("Val", jen.Id(gl.g.names.messages[m])))
 }
 
 // routeName names m's callback in errors and logs: family.message.
-func (gl *glue) routeName(m *dsl.Message) jen.Code { return jen.Lit(gl.fam.Name + "." + m.Name) }
+func (gl *glue) routeName(m *model.Message) jen.Code { return jen.Lit(gl.fam.Name + "." + m.Name) }
 
 // kernel reports whether the family accepts messages from the kernel only.
-func (gl *glue) kernel() bool { return gl.fam.Sender == dsl.SenderKernel }
+func (gl *glue) kernel() bool { return gl.fam.Sender == model.SenderKernel }
 
 // groups is the family's groups as a []uint32, or nil.
 func (gl *glue) groups() *jen.Statement {
@@ -109,7 +109,7 @@ func (gl *glue) firstGroup() *jen.Statement {
 
 // msgDoc is the doc of a method for message m: the schema's, with the
 // message's name turned into the method's, then what the method does.
-func msgDoc(m *dsl.Message, what ...string) []jen.Code {
+func msgDoc(m *model.Message, what ...string) []jen.Code {
 	out := namedDocs(m.Doc, m.Name, GoName(m.Name))
 	if len(out) > 0 && len(what) > 0 {
 		out = append(out, jen.Comment("//"))
@@ -126,7 +126,7 @@ func (gl *glue) client() {
 	g.f.Type().Id(n.client).Struct(jen.Id("c").Op("*").Add(cnq("Client")))
 	gl.newClient()
 	for _, m := range gl.out {
-		if m.Kind == dsl.Call {
+		if m.Kind == model.Call {
 			gl.clientCall(m)
 		} else {
 			gl.clientSend(m)
@@ -178,7 +178,7 @@ func (gl *glue) peer(user string) string {
 // clientParts lists what the client offers.
 func (gl *glue) clientParts() string {
 	var parts []string
-	for _, k := range []dsl.MsgKind{dsl.Send, dsl.Call} {
+	for _, k := range []model.MsgKind{model.Send, model.Call} {
 		for _, m := range gl.out {
 			if m.Kind == k {
 				parts = append(parts, "a method per "+k.String())
@@ -200,7 +200,7 @@ func (gl *glue) clientParts() string {
 
 func (gl *glue) hasCalls() bool {
 	for _, m := range gl.out {
-		if m.Kind == dsl.Call {
+		if m.Kind == model.Call {
 			return true
 		}
 	}
@@ -209,7 +209,7 @@ func (gl *glue) hasCalls() bool {
 
 func (gl *glue) recv() *jen.Statement { return jen.Id("c").Op("*").Id(gl.n.client) }
 
-func (gl *glue) clientSend(m *dsl.Message) {
+func (gl *glue) clientSend(m *model.Message) {
 	p := gl.payload(payloadKey{m, false}, m.Type)
 	name := GoName(m.Name)
 	gl.g.add(msgDoc(m, name+" sends msg to "+gl.peer("the peer")+" as send "+strconv.Quote(m.Name)+".")...)
@@ -217,7 +217,7 @@ func (gl *glue) clientSend(m *dsl.Message) {
 		jen.Return(jen.Id("c").Dot("c").Dot("Send").Call(jen.Id(gl.g.names.messages[m]), p.encodable(jen.Id("msg")))))
 }
 
-func (gl *glue) clientCall(m *dsl.Message) {
+func (gl *glue) clientCall(m *model.Message) {
 	req, rep := gl.payload(payloadKey{m, false}, m.Type), gl.payload(payloadKey{m, true}, m.Reply)
 	name := GoName(m.Name)
 	gl.g.add(msgDoc(m,
@@ -330,7 +330,7 @@ func (gl *glue) server() {
 	for _, m := range gl.out {
 		p := gl.payload(payloadKey{m, false}, m.Type)
 		name := GoName(m.Name)
-		if m.Kind == dsl.Call {
+		if m.Kind == model.Call {
 			rep := gl.payload(payloadKey{m, true}, m.Reply)
 			methods = append(methods, msgDoc(m, name+" answers each call "+strconv.Quote(m.Name)+": the reply goes back to the caller, or",
 				"nothing when it returns an error (counted in Stats.Failed).")...)

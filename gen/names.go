@@ -10,7 +10,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/cngen/cngen/dsl"
+	"github.com/cngen/cngen/dsl/model"
+	"github.com/cngen/cngen/dsl/source"
 )
 
 // initialisms are the words GoName writes in capitals.
@@ -79,27 +80,27 @@ var (
 // names holds every Go identifier of one generated file, computed once
 // before emission so that a collision is an error, never broken code.
 type names struct {
-	consts   map[*dsl.Const]string
-	types    map[*dsl.Type]string  // enum, flags, struct, union and switch types, named or inline
-	cn       map[*dsl.Type]string  // the same types as errors name them: event_data, event_data.none
-	sizes    map[*dsl.Type]string  // the unexported size constant of a struct, union or switch
-	values   map[*dsl.Value]string // enum and flags members
-	fields   map[*dsl.Field]string // struct fields and plain union members
-	variants map[*dsl.Variant]string
+	consts   map[*model.Const]string
+	types    map[*model.Type]string  // enum, flags, struct, union and switch types, named or inline
+	cn       map[*model.Type]string  // the same types as errors name them: event_data, event_data.none
+	sizes    map[*model.Type]string  // the unexported size constant of a struct, union or switch
+	values   map[*model.Value]string // enum and flags members
+	fields   map[*model.Field]string // struct fields and plain union members
+	variants map[*model.Variant]string
 	cstrings map[int]string // cstring[N] helper types by N
 
 	// Emission order of the types generated for inline structs and
 	// cstrings, each after the declared type that first uses it.
-	inline   map[*dsl.Type][]*dsl.Type // declared type → inline types it introduces
-	cstrUse  map[*dsl.Type][]int       // declared type → cstring lengths first used there
-	families map[*dsl.Family]string
-	messages map[*dsl.Message]string
-	glue     map[*dsl.Family]*glueNames
-	wrappers map[*dsl.Type]string // message payloads that are not declared types → their unexported wrapper
+	inline   map[*model.Type][]*model.Type // declared type → inline types it introduces
+	cstrUse  map[*model.Type][]int         // declared type → cstring lengths first used there
+	families map[*model.Family]string
+	messages map[*model.Message]string
+	glue     map[*model.Family]*glueNames
+	wrappers map[*model.Type]string // message payloads that are not declared types → their unexported wrapper
 
-	clash map[*dsl.Type]bool // types whose Go name is taken: their derived names are not checked
-	pkg   *scope             // package-level identifiers
-	errs  dsl.ErrorList
+	clash map[*model.Type]bool // types whose Go name is taken: their derived names are not checked
+	pkg   *scope               // package-level identifiers
+	errs  source.ErrorList
 }
 
 // scope detects two things mapping to one Go identifier.
@@ -109,23 +110,23 @@ type scope struct {
 
 type owner struct {
 	what string // "field parent_pid", "const PROC_EVENT_ALL"
-	pos  dsl.Pos
+	pos  model.Pos
 }
 
 func newScope() *scope { return &scope{seen: map[string]owner{}} }
 
 // claim records that o is named id, reporting a collision or an invalid
 // identifier in errs.
-func (s *scope) claim(errs *dsl.ErrorList, id string, o owner) {
+func (s *scope) claim(errs *source.ErrorList, id string, o owner) {
 	if !token.IsIdentifier(id) {
-		*errs = append(*errs, &dsl.Error{Pos: o.pos, Msg: fmt.Sprintf("%s: Go name %q is not a valid identifier", o.what, id)})
+		*errs = append(*errs, &source.Error{Pos: o.pos, Msg: fmt.Sprintf("%s: Go name %q is not a valid identifier", o.what, id)})
 		return
 	}
 	if prev, dup := s.seen[id]; dup {
-		*errs = append(*errs, &dsl.Error{
+		*errs = append(*errs, &source.Error{
 			Pos:     o.pos,
 			Msg:     fmt.Sprintf("%s: Go name %s is already taken by %s", o.what, id, prev.what),
-			Related: &dsl.Related{Pos: prev.pos, Msg: prev.what},
+			Related: &source.Related{Pos: prev.pos, Msg: prev.what},
 		})
 		return
 	}
@@ -134,14 +135,14 @@ func (s *scope) claim(errs *dsl.ErrorList, id string, o owner) {
 
 // newNames names everything in s. Walks are in declaration order, so the
 // names and the errors are the same on every run.
-func newNames(s *dsl.Schema) (*names, error) {
+func newNames(s *model.Schema) (*names, error) {
 	n := &names{
-		consts: map[*dsl.Const]string{}, types: map[*dsl.Type]string{}, cn: map[*dsl.Type]string{}, sizes: map[*dsl.Type]string{},
-		values: map[*dsl.Value]string{}, fields: map[*dsl.Field]string{}, variants: map[*dsl.Variant]string{},
-		cstrings: map[int]string{}, inline: map[*dsl.Type][]*dsl.Type{}, cstrUse: map[*dsl.Type][]int{},
-		families: map[*dsl.Family]string{}, messages: map[*dsl.Message]string{},
-		glue: map[*dsl.Family]*glueNames{}, wrappers: map[*dsl.Type]string{},
-		clash: map[*dsl.Type]bool{}, pkg: newScope(),
+		consts: map[*model.Const]string{}, types: map[*model.Type]string{}, cn: map[*model.Type]string{}, sizes: map[*model.Type]string{},
+		values: map[*model.Value]string{}, fields: map[*model.Field]string{}, variants: map[*model.Variant]string{},
+		cstrings: map[int]string{}, inline: map[*model.Type][]*model.Type{}, cstrUse: map[*model.Type][]int{},
+		families: map[*model.Family]string{}, messages: map[*model.Message]string{},
+		glue: map[*model.Family]*glueNames{}, wrappers: map[*model.Type]string{},
+		clash: map[*model.Type]bool{}, pkg: newScope(),
 	}
 	for _, imp := range []string{"binary", "strconv", "cn", "context", "errors"} {
 		n.pkg.seen[imp] = owner{what: "the import " + imp}
@@ -160,7 +161,7 @@ func newNames(s *dsl.Schema) (*names, error) {
 		n.family(f)
 	}
 	if len(n.errs) > 0 {
-		slices.SortStableFunc(n.errs, func(a, b *dsl.Error) int {
+		slices.SortStableFunc(n.errs, func(a, b *source.Error) int {
 			return cmp.Or(cmp.Compare(a.Pos.Filename, b.Pos.Filename),
 				cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Column, b.Pos.Column))
 		})
@@ -176,7 +177,7 @@ func (n *names) claim(id string, o owner) string {
 
 // claimType names a type; a type whose name is taken is marked, so that
 // the names derived from it report nothing more.
-func (n *names) claimType(t *dsl.Type, id string, o owner) {
+func (n *names) claimType(t *model.Type, id string, o owner) {
 	before := len(n.errs)
 	n.types[t] = n.claim(id, o)
 	if len(n.errs) > before {
@@ -187,16 +188,16 @@ func (n *names) claimType(t *dsl.Type, id string, o owner) {
 // typeMembers names what t declares: values, fields, variants, the inline
 // types and cstring helpers it introduces (listed under top, the declared
 // type they are emitted after) and the methods that may collide.
-func (n *names) typeMembers(t, top *dsl.Type) {
+func (n *names) typeMembers(t, top *model.Type) {
 	goName, cnName := n.types[t], n.cn[t]
 	what := t.Kind.String() + " " + cnName
 	switch t.Kind {
-	case dsl.KindEnum, dsl.KindFlags:
+	case model.KindEnum, model.KindFlags:
 		for _, v := range t.Values {
 			n.values[v] = n.claim(goName+GoName(v.Name), owner{"value " + t.Name + "." + v.Name, v.Pos})
 		}
 		return
-	case dsl.KindStruct, dsl.KindUnion, dsl.KindSwitch:
+	case model.KindStruct, model.KindUnion, model.KindSwitch:
 	default:
 		return
 	}
@@ -206,7 +207,7 @@ func (n *names) typeMembers(t, top *dsl.Type) {
 	}
 	members := newScope()
 	methods := typeMethods
-	if t.Kind == dsl.KindSwitch {
+	if t.Kind == model.KindSwitch {
 		methods = switchMethods
 	}
 	for _, m := range methods {
@@ -214,13 +215,13 @@ func (n *names) typeMembers(t, top *dsl.Type) {
 	}
 	for _, f := range t.Fields {
 		n.fieldTypes(f.Type, top, goName+GoName(f.Name), cnName+"."+f.Name, f.Pos)
-		if f.Type.Kind == dsl.KindPad {
+		if f.Type.Kind == model.KindPad {
 			continue
 		}
 		id := GoName(f.Name)
 		n.fields[f] = id
 		members.claim(&n.errs, id, owner{"field " + f.Name + " of " + what, f.Pos})
-		if t.Kind == dsl.KindUnion {
+		if t.Kind == model.KindUnion {
 			members.claim(&n.errs, "Set"+id, owner{"the setter of member " + f.Name + " of " + what, f.Pos})
 		}
 	}
@@ -234,16 +235,16 @@ func (n *names) typeMembers(t, top *dsl.Type) {
 
 // fieldTypes names the inline types and cstring helpers under a field or
 // variant type; id and cnName are the names an inline struct there takes.
-func (n *names) fieldTypes(t, top *dsl.Type, id, cnName string, pos dsl.Pos) {
+func (n *names) fieldTypes(t, top *model.Type, id, cnName string, pos model.Pos) {
 	switch {
 	case t.Name != "":
 		return // a declared type, named on its own
-	case t.Kind == dsl.KindStruct || t.Kind == dsl.KindUnion || t.Kind == dsl.KindSwitch:
+	case t.Kind == model.KindStruct || t.Kind == model.KindUnion || t.Kind == model.KindSwitch:
 		n.claimType(t, id, owner{"the inline " + t.Kind.String() + " " + cnName, pos})
 		n.cn[t] = cnName
 		n.inline[top] = append(n.inline[top], t)
 		n.typeMembers(t, top)
-	case t.Kind == dsl.KindCString:
+	case t.Kind == model.KindCString:
 		if _, ok := n.cstrings[t.Len]; !ok {
 			id := "CString" + strconv.Itoa(t.Len)
 			n.cstrings[t.Len] = n.claim(id, owner{"the helper type " + id + " of cstring[" + strconv.Itoa(t.Len) + "]", pos})
@@ -254,7 +255,7 @@ func (n *names) fieldTypes(t, top *dsl.Type, id, cnName string, pos dsl.Pos) {
 	}
 }
 
-func (n *names) family(f *dsl.Family) {
+func (n *names) family(f *model.Family) {
 	id := GoName(f.Name)
 	n.families[f] = id
 	o := func(what string) owner { return owner{what + " of family " + f.Name, f.Pos} }
@@ -272,7 +273,7 @@ func (n *names) family(f *dsl.Family) {
 }
 
 // variants lists a switch union's arms, the default last.
-func variants(t *dsl.Type) []*dsl.Variant {
+func variants(t *model.Type) []*model.Variant {
 	if t.Default == nil {
 		return t.Variants
 	}
@@ -295,14 +296,14 @@ type glueNames struct {
 // payloadKey is one payload of a message: its request (or only) type, or
 // a call's reply.
 type payloadKey struct {
-	m     *dsl.Message
+	m     *model.Message
 	reply bool
 }
 
 // glueNames names the glue of family f and claims its names, its
 // methods' names included: two messages or a message and a generated
 // method that end up with one Go name are an error, as for fields.
-func (n *names) glueNames(f *dsl.Family) {
+func (n *names) glueNames(f *model.Family) {
 	if len(f.Messages) == 0 {
 		return
 	}
@@ -343,7 +344,7 @@ func (n *names) glueNames(f *dsl.Family) {
 	}
 	for _, m := range f.Messages {
 		n.wrapper(gn, f, payloadKey{m, false}, m.Type, low+GoName(m.Name)+"Payload")
-		if m.Kind == dsl.Call {
+		if m.Kind == model.Call {
 			n.wrapper(gn, f, payloadKey{m, true}, m.Reply, low+GoName(m.Name)+"ReplyPayload")
 		}
 	}
@@ -352,7 +353,7 @@ func (n *names) glueNames(f *dsl.Family) {
 // wrapper names the unexported struct that carries a payload of a type
 // that is not declared (string, u32, []T …) through the runtime's
 // generic codecs, and the cstring helper the type may need.
-func (n *names) wrapper(gn *glueNames, f *dsl.Family, k payloadKey, t *dsl.Type, id string) {
+func (n *names) wrapper(gn *glueNames, f *model.Family, k payloadKey, t *model.Type, id string) {
 	if declared(t) {
 		return
 	}
@@ -366,9 +367,9 @@ func (n *names) wrapper(gn *glueNames, f *dsl.Family, k payloadKey, t *dsl.Type,
 
 // declared reports whether t is a declared type with codec methods of
 // its own: a struct, union, enum or flags.
-func declared(t *dsl.Type) bool {
+func declared(t *model.Type) bool {
 	switch t.Kind {
-	case dsl.KindStruct, dsl.KindUnion, dsl.KindEnum, dsl.KindFlags:
+	case model.KindStruct, model.KindUnion, model.KindEnum, model.KindFlags:
 		return t.Name != ""
 	}
 	return false
@@ -376,9 +377,9 @@ func declared(t *dsl.Type) bool {
 
 // splitMessages returns a family's messages towards the peer (sends and
 // calls) and towards the client (events), in declaration order.
-func splitMessages(f *dsl.Family) (out, events []*dsl.Message) {
+func splitMessages(f *model.Family) (out, events []*model.Message) {
 	for _, m := range f.Messages {
-		if m.Kind == dsl.Event {
+		if m.Kind == model.Event {
 			events = append(events, m)
 		} else {
 			out = append(out, m)

@@ -3,7 +3,7 @@ package gen
 import (
 	"github.com/dave/jennifer/jen"
 
-	"github.com/cngen/cngen/dsl"
+	"github.com/cngen/cngen/dsl/model"
 )
 
 // payloadKind is how a message payload appears in the glue's signatures.
@@ -18,17 +18,17 @@ const (
 // payload is one payload of a message as the glue handles it.
 type payload struct {
 	g      *gen
-	t      *dsl.Type
+	t      *model.Type
 	kind   payloadKind
 	holder string // the type that encodes and decodes: the declared type, or the wrapper
 }
 
-func (gl *glue) payload(k payloadKey, t *dsl.Type) *payload {
+func (gl *glue) payload(k payloadKey, t *model.Type) *payload {
 	p := &payload{g: gl.g, t: t, holder: gl.n.payloads[k]}
 	switch {
 	case p.holder != "":
 		p.kind = wrappedPayload
-	case t.Kind == dsl.KindEnum || t.Kind == dsl.KindFlags:
+	case t.Kind == model.KindEnum || t.Kind == model.KindFlags:
 		p.kind, p.holder = valuePayload, gl.g.names.types[t]
 	default:
 		p.kind, p.holder = pointerPayload, gl.g.names.types[t]
@@ -80,13 +80,13 @@ func (p *payload) zero() *jen.Statement {
 		return jen.Lit(0)
 	}
 	switch t := p.t; {
-	case t.Kind == dsl.KindInt:
+	case t.Kind == model.KindInt:
 		return jen.Lit(0)
-	case t.Kind == dsl.KindBool:
+	case t.Kind == model.KindBool:
 		return jen.False()
-	case t.Kind == dsl.KindString:
+	case t.Kind == model.KindString:
 		return jen.Lit("")
-	case t.Kind == dsl.KindSlice, t.Kind == dsl.KindBytes && !t.Fixed():
+	case t.Kind == model.KindSlice, t.Kind == model.KindBytes && !t.Fixed():
 		return jen.Nil()
 	}
 	return p.g.goType(p.t).Values()
@@ -107,7 +107,7 @@ func (p *payload) handlerFunc(method *jen.Statement, param string) jen.Code {
 // that is not declared through the runtime's codecs, which want a type
 // with AppendBinary and UnmarshalBinary: a struct of one field, encoded
 // and decoded as that field.
-func (gl *glue) wrapper(k payloadKey, t *dsl.Type) {
+func (gl *glue) wrapper(k payloadKey, t *model.Type) {
 	id := gl.n.payloads[k]
 	if id == "" {
 		return

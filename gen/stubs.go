@@ -9,7 +9,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"github.com/cngen/cngen/dsl"
+	"github.com/cngen/cngen/dsl/model"
 )
 
 const errorsPkg = "errors"
@@ -27,7 +27,7 @@ func StubsFile(schema string) string {
 // -stubs`, which writes it once; the user owns the file from then on. A
 // family the kernel serves (sender kernel) gets a Handler skeleton only.
 // It returns nil when no family has anything to implement.
-func GenerateStubs(s *dsl.Schema, opt Options) ([]byte, error) {
+func GenerateStubs(s *model.Schema, opt Options) ([]byte, error) {
 	pkg := cmp.Or(opt.Package, s.Package)
 	if !token.IsIdentifier(pkg) || token.IsKeyword(pkg) || pkg == "_" {
 		return nil, fmt.Errorf("gen: %q is not a valid Go package name", pkg)
@@ -55,7 +55,7 @@ func GenerateStubs(s *dsl.Schema, opt Options) ([]byte, error) {
 }
 
 // stubs emits the skeletons of fam and reports whether there were any.
-func (g *gen) stubs(fam *dsl.Family) bool {
+func (g *gen) stubs(fam *model.Family) bool {
 	gn := g.names.glue[fam]
 	if gn == nil {
 		return false
@@ -103,7 +103,7 @@ func (gl *glue) serverStub() {
 	for _, m := range gl.out {
 		p := gl.payload(payloadKey{m, false}, m.Type)
 		name := GoName(m.Name)
-		if m.Kind != dsl.Call {
+		if m.Kind != model.Call {
 			g.add(comments(name + " handles each send " + strconv.Quote(m.Name) + ".")...)
 			g.f.Func().Params(recv.Clone()).Id(name).Params(req.Clone(), jen.Id("msg").Add(p.param())).Block(
 				jen.Comment("TODO: handle msg, which is valid only until " + name + " returns."))

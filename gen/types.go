@@ -11,12 +11,12 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"github.com/cngen/cngen/dsl"
+	"github.com/cngen/cngen/dsl/model"
 )
 
 // declared emits a declared type, then the inline types and cstring
 // helpers it introduced.
-func (g *gen) declared(t *dsl.Type) {
+func (g *gen) declared(t *model.Type) {
 	g.typ(t)
 	for _, it := range g.names.inline[t] {
 		g.typ(it)
@@ -26,44 +26,44 @@ func (g *gen) declared(t *dsl.Type) {
 	}
 }
 
-func (g *gen) typ(t *dsl.Type) {
+func (g *gen) typ(t *model.Type) {
 	switch t.Kind {
-	case dsl.KindEnum, dsl.KindFlags:
+	case model.KindEnum, model.KindFlags:
 		g.enum(t)
-	case dsl.KindStruct:
+	case model.KindStruct:
 		g.strct(t)
-	case dsl.KindUnion:
+	case model.KindUnion:
 		g.union(t)
-	case dsl.KindSwitch:
+	case model.KindSwitch:
 		g.switchUnion(t)
 	}
 }
 
 // goType is the Go type of a value of t.
-func (g *gen) goType(t *dsl.Type) *jen.Statement {
+func (g *gen) goType(t *model.Type) *jen.Statement {
 	switch t.Kind {
-	case dsl.KindInt:
+	case model.KindInt:
 		return jen.Id(goInt(t.Int))
-	case dsl.KindBool:
+	case model.KindBool:
 		return jen.Bool()
-	case dsl.KindCString:
+	case model.KindCString:
 		return jen.Id(g.names.cstrings[t.Len])
-	case dsl.KindString:
+	case model.KindString:
 		return jen.String()
-	case dsl.KindBytes:
+	case model.KindBytes:
 		if t.Fixed() {
 			return jen.Index(jen.Lit(t.Len)).Byte()
 		}
 		return jen.Index().Byte()
-	case dsl.KindArray:
+	case model.KindArray:
 		return jen.Index(jen.Lit(t.Len)).Add(g.goType(t.Elem))
-	case dsl.KindSlice:
+	case model.KindSlice:
 		return jen.Index().Add(g.goType(t.Elem))
 	}
 	return jen.Id(g.names.types[t])
 }
 
-func goInt(it dsl.IntType) string {
+func goInt(it model.IntType) string {
 	s := "uint"
 	if it.Signed {
 		s = "int"
@@ -72,7 +72,7 @@ func goInt(it dsl.IntType) string {
 }
 
 // sizeConst emits the unexported size constant of a struct or union.
-func (g *gen) sizeConst(t *dsl.Type) {
+func (g *gen) sizeConst(t *model.Type) {
 	what := "The C size of " + g.names.cn[t]
 	if t.Variable {
 		what = "The size of the fixed part of " + g.names.cn[t]
@@ -83,12 +83,12 @@ func (g *gen) sizeConst(t *dsl.Type) {
 
 // structSlots are the fields of a struct as the codecs walk them, with x
 // the receiver.
-func (g *gen) structSlots(t *dsl.Type) []*slot {
-	byField := map[*dsl.Field]*slot{}
+func (g *gen) structSlots(t *model.Type) []*slot {
+	byField := map[*model.Field]*slot{}
 	var out []*slot
 	for i, f := range t.Fields {
 		s := &slot{name: f.Name, t: f.Type, off: f.Offset, dynamic: f.Dynamic, align: f.Align, last: i == len(t.Fields)-1}
-		if f.Type.Kind != dsl.KindPad {
+		if f.Type.Kind != model.KindPad {
 			s.lv = recvField("x", g.names.fields[f])
 		}
 		if f.Selector != nil {
@@ -112,11 +112,11 @@ func recvField(recv, field string) func() *jen.Statement {
 	return func() *jen.Statement { return jen.Id(recv).Dot(field) }
 }
 
-func (g *gen) strct(t *dsl.Type) {
+func (g *gen) strct(t *model.Type) {
 	id := g.names.types[t]
 	var fields []jen.Code
 	for _, f := range t.Fields {
-		if f.Type.Kind == dsl.KindPad {
+		if f.Type.Kind == model.KindPad {
 			continue
 		}
 		fields = append(fields, namedDocs(f.Doc, f.Name, g.names.fields[f])...)
@@ -144,7 +144,7 @@ func (g *gen) strct(t *dsl.Type) {
 }
 
 // appendBinary emits AppendBinary for a struct or an enum.
-func (g *gen) appendBinary(t *dsl.Type, recv *jen.Statement, slots []*slot) {
+func (g *gen) appendBinary(t *model.Type, recv *jen.Statement, slots []*slot) {
 	e := g.newFn(g.names.cn[t], "b", failEncode)
 	body := e.encodeSlots(slots, t.Size)
 	body = append(body, jen.Return(jen.Id("b"), jen.Nil()))
@@ -172,7 +172,7 @@ func (g *gen) unmarshalBinary(recv *jen.Statement) {
 
 // switchUnion emits a switch union: a struct with one field per variant,
 // of which the parent's selector picks the one that is encoded.
-func (g *gen) switchUnion(t *dsl.Type) {
+func (g *gen) switchUnion(t *model.Type) {
 	id := g.names.types[t]
 	selType := jen.Id(g.names.types[t.Selector])
 	var fields []jen.Code
@@ -188,7 +188,7 @@ func (g *gen) switchUnion(t *dsl.Type) {
 	g.sizeConst(t)
 	recv := func() *jen.Statement { return jen.Id("u").Op("*").Id(id) }
 	sel := func() *jen.Statement { return jen.Id("sel").Add(selType.Clone()) }
-	variantSlot := func(v *dsl.Variant) []*slot {
+	variantSlot := func(v *model.Variant) []*slot {
 		return []*slot{{name: v.Name(), t: v.Type, align: v.Type.Align, last: true, lv: recvField("u", g.names.variants[v])}}
 	}
 
@@ -254,7 +254,7 @@ func switchOrNot(cases, dflt []jen.Code) []jen.Code {
 }
 
 // union emits a plain C union as a byte array with typed accessors.
-func (g *gen) union(t *dsl.Type) {
+func (g *gen) union(t *model.Type) {
 	id := g.names.types[t]
 	g.add(g.typeDoc(t, id)...)
 	g.f.Comment("//")
@@ -263,7 +263,7 @@ func (g *gen) union(t *dsl.Type) {
 	g.sizeConst(t)
 	recv := func() *jen.Statement { return jen.Id("u").Op("*").Id(id) }
 	for _, f := range t.Fields {
-		if f.Type.Kind != dsl.KindPad {
+		if f.Type.Kind != model.KindPad {
 			g.unionGet(t, f, recv())
 			g.unionSet(t, f, recv())
 		}
@@ -292,7 +292,7 @@ func (g *gen) union(t *dsl.Type) {
 }
 
 // unionGet emits the reader of one member of a plain union.
-func (g *gen) unionGet(t *dsl.Type, f *dsl.Field, recv *jen.Statement) {
+func (g *gen) unionGet(t *model.Type, f *model.Field, recv *jen.Statement) {
 	id, ft := g.names.fields[f], f.Type
 	if len(f.Doc) > 0 {
 		g.add(namedDocs(f.Doc, f.Name, id)...)
@@ -302,7 +302,7 @@ func (g *gen) unionGet(t *dsl.Type, f *dsl.Field, recv *jen.Statement) {
 	decl := g.f.Func().Params(recv).Id(id).Params()
 	d := g.newFn(g.names.cn[t], "u", func(_ *fn, err jen.Code) *jen.Statement { return jen.Return(jen.Id("v"), err) })
 	switch {
-	case ft.Kind == dsl.KindInt || ft.Kind == dsl.KindFlags:
+	case ft.Kind == model.KindInt || ft.Kind == model.KindFlags:
 		decl.Add(g.goType(ft)).Block(jen.Return(d.typedLoad(ft, off{buf: "u"})))
 	case !decodeFails(ft):
 		body := append([]jen.Code{jen.Var().Id("v").Add(g.goType(ft))}, d.fixed(ft, ident("v"), off{buf: "u"}, f.Name)...)
@@ -315,20 +315,20 @@ func (g *gen) unionGet(t *dsl.Type, f *dsl.Field, recv *jen.Statement) {
 
 // unionSet emits the writer of one member of a plain union: it zeroes the
 // union and encodes the member at its start.
-func (g *gen) unionSet(t *dsl.Type, f *dsl.Field, recv *jen.Statement) {
+func (g *gen) unionSet(t *model.Type, f *model.Field, recv *jen.Statement) {
 	id, ft := g.names.fields[f], f.Type
 	fails := encodeFails(ft)
 	e := g.newFn(g.names.cn[t], "b", func(_ *fn, err jen.Code) *jen.Statement { return jen.Return(err) })
 	body := []jen.Code{jen.Op("*").Id("u").Op("=").Id(g.names.types[t]).Values()}
 	switch {
-	case ft.Kind == dsl.KindInt || ft.Kind == dsl.KindFlags || ft.Kind == dsl.KindEnum:
-		if ft.Kind == dsl.KindEnum {
+	case ft.Kind == model.KindInt || ft.Kind == model.KindFlags || ft.Kind == model.KindEnum:
+		if ft.Kind == model.KindEnum {
 			check := jen.If(jen.Op("!").Id("v").Dot("valid").Call()).Block(jen.Return(jen.Qual(cnPkg, "EncodeFail").Call(
 				jen.Lit(g.names.cn[t]), jen.Lit(f.Name), jen.Id("v").Dot("String").Call(), jen.Qual(cnPkg, "ErrUnknownValue"))))
 			body = append([]jen.Code{check}, body...)
 		}
 		v := jen.Id("v")
-		if ft.Kind != dsl.KindInt || ft.Int.Signed {
+		if ft.Kind != model.KindInt || ft.Int.Signed {
 			v = jen.Id("uint" + strconv.Itoa(ft.Int.Bits)).Call(v)
 		}
 		if ft.Int.Bits == 8 {
@@ -336,7 +336,7 @@ func (g *gen) unionSet(t *dsl.Type, f *dsl.Field, recv *jen.Statement) {
 		} else {
 			body = append(body, jen.Qual(binaryPkg, order(ft.Int)).Dot("PutUint"+strconv.Itoa(ft.Int.Bits)).Call(jen.Id("u").Index(jen.Empty(), jen.Empty()), v))
 		}
-	case !encodeFails(ft) && ft.Kind != dsl.KindBool && (ft.Kind != dsl.KindArray || isByte(ft.Elem)):
+	case !encodeFails(ft) && ft.Kind != model.KindBool && (ft.Kind != model.KindArray || isByte(ft.Elem)):
 		body = append(body, jen.Copy(jen.Id("u").Index(jen.Empty(), jen.Empty()), jen.Id("v").Index(jen.Empty(), jen.Empty())))
 	default:
 		// Appending to u[:0] writes in place: the member fits the union.
@@ -356,22 +356,22 @@ func (g *gen) unionSet(t *dsl.Type, f *dsl.Field, recv *jen.Statement) {
 
 // decodeFails reports whether decoding t can fail once its bytes are
 // there.
-func decodeFails(t *dsl.Type) bool {
+func decodeFails(t *model.Type) bool {
 	switch t.Kind {
-	case dsl.KindInt, dsl.KindFlags, dsl.KindCString, dsl.KindUnion, dsl.KindPad, dsl.KindBytes:
+	case model.KindInt, model.KindFlags, model.KindCString, model.KindUnion, model.KindPad, model.KindBytes:
 		return false
-	case dsl.KindArray:
+	case model.KindArray:
 		return decodeFails(t.Elem)
 	}
 	return true
 }
 
 // encodeFails reports whether encoding a value of t can fail.
-func encodeFails(t *dsl.Type) bool {
+func encodeFails(t *model.Type) bool {
 	switch t.Kind {
-	case dsl.KindInt, dsl.KindFlags, dsl.KindBool, dsl.KindCString, dsl.KindUnion, dsl.KindPad, dsl.KindBytes:
+	case model.KindInt, model.KindFlags, model.KindBool, model.KindCString, model.KindUnion, model.KindPad, model.KindBytes:
 		return false
-	case dsl.KindArray:
+	case model.KindArray:
 		return encodeFails(t.Elem)
 	}
 	return true
@@ -392,7 +392,7 @@ func (g *gen) cstring(n int) {
 }
 
 // enum emits an enum or flags type, its members and methods.
-func (g *gen) enum(t *dsl.Type) {
+func (g *gen) enum(t *model.Type) {
 	id := g.names.types[t]
 	g.add(g.typeDoc(t, id)...)
 	g.f.Type().Id(id).Id(goInt(t.Int))
@@ -400,11 +400,11 @@ func (g *gen) enum(t *dsl.Type) {
 		var defs []jen.Code
 		for _, v := range t.Values {
 			defs = append(defs, namedDocs(v.Doc, v.Name, g.names.values[v])...)
-			defs = append(defs, jen.Id(g.names.values[v]).Id(id).Op("=").Add(intLit(v.Value, t.Kind == dsl.KindFlags)))
+			defs = append(defs, jen.Id(g.names.values[v]).Id(id).Op("=").Add(intLit(v.Value, t.Kind == model.KindFlags)))
 		}
 		g.f.Const().Defs(defs...)
 	}
-	if t.Kind == dsl.KindEnum {
+	if t.Kind == model.KindEnum {
 		g.enumString(t, id)
 		g.enumValid(t, id)
 	} else {
@@ -427,7 +427,7 @@ func (g *gen) enum(t *dsl.Type) {
 
 // enumString emits String for an enum: the value's name as the schema
 // writes it, or type(N) for a value outside the set.
-func (g *gen) enumString(t *dsl.Type, id string) {
+func (g *gen) enumString(t *model.Type, id string) {
 	var cases []jen.Code
 	for _, v := range t.Values {
 		cases = append(cases, jen.Case(jen.Id(g.names.values[v])).Block(jen.Return(jen.Lit(v.Name))))
@@ -445,7 +445,7 @@ func (g *gen) enumString(t *dsl.Type, id string) {
 	g.f.Func().Params(jen.Id("x").Id(id)).Id("String").Params().String().Block(body...)
 }
 
-func (g *gen) enumValid(t *dsl.Type, id string) {
+func (g *gen) enumValid(t *model.Type, id string) {
 	var body []jen.Code
 	if len(t.Values) > 0 {
 		var vals []jen.Code
@@ -462,9 +462,9 @@ func (g *gen) enumValid(t *dsl.Type, id string) {
 // flagsString emits String for flags through cn.FlagsString: the schema's
 // names of the members set, widest masks first, joined by |, then any
 // bits left in hex.
-func (g *gen) flagsString(t *dsl.Type, id string) {
+func (g *gen) flagsString(t *model.Type, id string) {
 	zero := "0"
-	var members []*dsl.Value
+	var members []*model.Value
 	for _, v := range t.Values {
 		if v.Value.Sign() == 0 {
 			if zero == "0" {
@@ -474,7 +474,7 @@ func (g *gen) flagsString(t *dsl.Type, id string) {
 		}
 		members = append(members, v)
 	}
-	slices.SortStableFunc(members, func(a, b *dsl.Value) int {
+	slices.SortStableFunc(members, func(a, b *model.Value) int {
 		return cmp.Compare(popcount(b.Value, t.Int), popcount(a.Value, t.Int))
 	})
 	var names []jen.Code
@@ -498,7 +498,7 @@ func (g *gen) flagsString(t *dsl.Type, id string) {
 }
 
 // maskBits is v as the underlying integer holds its bits.
-func maskBits(v *big.Int, it dsl.IntType) uint64 {
+func maskBits(v *big.Int, it model.IntType) uint64 {
 	if v.Sign() >= 0 {
 		return v.Uint64()
 	}
@@ -517,7 +517,7 @@ func lowerFirst(s string) string {
 }
 
 // popcount counts the bits of v as the underlying integer holds them.
-func popcount(v *big.Int, it dsl.IntType) int {
+func popcount(v *big.Int, it model.IntType) int {
 	return bits.OnesCount64(maskBits(v, it))
 }
 

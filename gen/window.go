@@ -5,7 +5,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"github.com/cngen/cngen/dsl"
+	"github.com/cngen/cngen/dsl/model"
 )
 
 // This file emits the fast half of every encoder: the slots a layout
@@ -25,7 +25,7 @@ import (
 // variable variants give the window back when they run.
 func windowed(slots []*slot, size int) (n, end int) {
 	for _, s := range slots {
-		if s.dynamic || (s.t.Variable && s.t.Kind != dsl.KindSwitch) {
+		if s.dynamic || (s.t.Variable && s.t.Kind != model.KindSwitch) {
 			break
 		}
 		n, end = n+1, max(end, s.off+s.t.Size)
@@ -51,7 +51,7 @@ func (f *fn) window(slots []*slot, end int) []jen.Code {
 			l, checks := f.lengthChecks(s)
 			body = append(body, checks...)
 			body = append(body, f.storeInt(lengthType(s.t), o, jen.Id(l)))
-		case s.t.Kind == dsl.KindSwitch:
+		case s.t.Kind == model.KindSwitch:
 			body = append(body, f.storeSwitch(s.t, s.lv, s.sel, o, s.name, end)...)
 		default:
 			body = append(body, f.store(s.t, s.lv, o, s.name)...)
@@ -69,42 +69,42 @@ func (f *fn) window(slots []*slot, end int) []jen.Code {
 
 // store writes the value lv of fixed-size t at o in the window, whose
 // bytes are zeros until then.
-func (f *fn) store(t *dsl.Type, lv func() *jen.Statement, o off, name string) []jen.Code {
+func (f *fn) store(t *model.Type, lv func() *jen.Statement, o off, name string) []jen.Code {
 	switch t.Kind {
-	case dsl.KindInt, dsl.KindFlags:
+	case model.KindInt, model.KindFlags:
 		return []jen.Code{f.storeInt(t, o, lv())}
-	case dsl.KindEnum:
+	case model.KindEnum:
 		return []jen.Code{
 			jen.If(jen.Op("!").Add(lv()).Dot("valid").Call()).Block(
 				f.fail(f, f.errorf("EncodeFail", jen.Lit(f.typ), jen.Lit(name), lv().Dot("String").Call(), jen.Qual(cnPkg, "ErrUnknownValue")))),
 			f.storeInt(t, o, lv()),
 		}
-	case dsl.KindBool:
+	case model.KindBool:
 		return []jen.Code{jen.If(lv()).Block(f.win(o).Index(o.code()).Op("=").Lit(1))}
-	case dsl.KindCString, dsl.KindUnion, dsl.KindBytes:
+	case model.KindCString, model.KindUnion, model.KindBytes:
 		return []jen.Code{jen.Copy(f.span(o, t.Size), lv().Index(jen.Empty(), jen.Empty()))}
-	case dsl.KindArray:
+	case model.KindArray:
 		if isByte(t.Elem) {
 			return []jen.Code{jen.Copy(f.span(o, t.Size), lv().Index(jen.Empty(), jen.Empty()))}
 		}
 		i := f.temp("i")
 		body := f.store(t.Elem, func() *jen.Statement { return lv().Index(jen.Id(i)) }, o.index(i, t.Elem.Size), name)
 		return []jen.Code{jen.For(jen.Id(i).Op(":=").Range().Add(lv())).Block(body...)}
-	case dsl.KindStruct:
+	case model.KindStruct:
 		var out []jen.Code
 		for _, fd := range t.Fields {
-			if fd.Type.Kind == dsl.KindPad {
+			if fd.Type.Kind == model.KindPad {
 				continue
 			}
 			flv, fo, fname := dot(lv, f.g.names.fields[fd]), o.plus(fd.Offset), joinName(name, fd.Name)
-			if fd.Type.Kind == dsl.KindSwitch {
+			if fd.Type.Kind == model.KindSwitch {
 				out = append(out, f.storeSwitch(fd.Type, flv, dot(lv, f.g.names.fields[fd.Selector]), fo, fname, 0)...)
 				continue
 			}
 			out = append(out, f.store(fd.Type, flv, fo, fname)...)
 		}
 		return out
-	case dsl.KindSwitch:
+	case model.KindSwitch:
 		panic("gen: a switch union is stored with its selector") // storeSwitch
 	}
 	return nil // pad: zeros already
@@ -115,7 +115,7 @@ func (f *fn) store(t *dsl.Type, lv func() *jen.Statement, o off, name string) []
 // variant (only where the union is a window's last slot, at a constant o)
 // cuts b back to where the union starts, appends itself, and fills up to
 // end, the window's size.
-func (f *fn) storeSwitch(t *dsl.Type, lv, sel func() *jen.Statement, o off, name string, end int) []jen.Code {
+func (f *fn) storeSwitch(t *model.Type, lv, sel func() *jen.Statement, o off, name string, end int) []jen.Code {
 	var cases []jen.Code
 	for _, v := range variants(t) {
 		vlv, vname := dot(lv, f.g.names.variants[v]), joinName(name, v.Name())
@@ -162,9 +162,9 @@ func (f *fn) span(o off, n int) *jen.Statement {
 }
 
 // storeInt stores v, a value of t (an int, enum or flags type), at o.
-func (f *fn) storeInt(t *dsl.Type, o off, v *jen.Statement) jen.Code {
+func (f *fn) storeInt(t *model.Type, o off, v *jen.Statement) jen.Code {
 	it := t.Int
-	if t.Kind != dsl.KindInt || it.Signed {
+	if t.Kind != model.KindInt || it.Signed {
 		v = jen.Id("uint" + strconv.Itoa(it.Bits)).Call(v)
 	}
 	if it.Bits == 8 {

@@ -5,7 +5,7 @@ import (
 	"os/exec"
 	"testing"
 
-	"github.com/cngen/cngen/dsl"
+	"github.com/cngen/cngen/dsl/check"
 	"github.com/cngen/cngen/internal/clayout"
 )
 
@@ -22,7 +22,7 @@ func TestCLayout(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s, err := dsl.Load(path, src)
+			s, err := check.Load(path, src)
 			if err != nil {
 				t.Fatal(err)
 			}

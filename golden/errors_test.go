@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cngen/cngen/dsl"
+	"github.com/cngen/cngen/dsl/check"
+	"github.com/cngen/cngen/dsl/model"
+	"github.com/cngen/cngen/dsl/source"
 )
 
 // TestErrors checks every schema in errors/: each `// ERROR "regexp"`
@@ -29,10 +31,10 @@ func TestErrors(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := expectations(t, src)
-			_, err = dsl.Load(filepath.Base(path), src)
-			var list dsl.ErrorList
+			_, err = check.Load(filepath.Base(path), src)
+			var list source.ErrorList
 			if !errors.As(err, &list) {
-				t.Fatalf("Load returned %v, want a dsl.ErrorList", err)
+				t.Fatalf("Load returned %v, want a source.ErrorList", err)
 			}
 			lines := strings.Count(string(src), "\n")
 			for _, e := range list {
@@ -53,7 +55,7 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-func posPrefix(p dsl.Pos) string {
+func posPrefix(p model.Pos) string {
 	return p.Filename + ":" + strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Column) + ": "
 }
 

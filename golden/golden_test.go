@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cngen/cngen/dsl"
+	"github.com/cngen/cngen/dsl/check"
 	"github.com/cngen/cngen/gen"
 )
 
@@ -55,7 +55,7 @@ func generate(t *testing.T, path string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := dsl.Load(filepath.Base(path), src)
+	s, err := check.Load(filepath.Base(path), src)
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/cngen/cngen/dsl"
+	"github.com/cngen/cngen/dsl/model"
 	"github.com/cngen/cngen/gen"
 )
 
@@ -118,7 +118,7 @@ type (
 	}
 )
 
-func describeSchema(s *dsl.Schema) schemaJSON {
+func describeSchema(s *model.Schema) schemaJSON {
 	d := schemaJSON{File: s.File, Package: s.Package, Doc: s.Doc,
 		Consts: []constJSON{}, Types: []typeJSON{}, Families: []familyJSON{}}
 	for _, c := range s.Consts {
@@ -133,19 +133,19 @@ func describeSchema(s *dsl.Schema) schemaJSON {
 	return d
 }
 
-func describeType(t *dsl.Type) typeJSON {
+func describeType(t *model.Type) typeJSON {
 	j := typeJSON{Name: t.Name, Kind: t.Kind.String(), Size: t.Size, Align: t.Align,
 		Variable: t.Variable, Packed: t.Packed, DeclaredSize: t.DeclaredSize, Doc: t.Doc}
 	if t.Name != "" {
 		j.GoName = gen.GoName(t.Name)
 	}
 	switch t.Kind {
-	case dsl.KindEnum, dsl.KindFlags:
+	case model.KindEnum, model.KindFlags:
 		j.Underlying = t.Int.Name()
 		for _, v := range t.Values {
 			j.Values = append(j.Values, valueJSON{v.Name, gen.GoName(t.Name + "_" + v.Name), v.Value, v.Doc})
 		}
-	case dsl.KindSwitch:
+	case model.KindSwitch:
 		j.Selector = t.Selector.Name
 		for _, v := range append(t.Variants, t.Default) {
 			if v != nil {
@@ -169,15 +169,15 @@ func describeType(t *dsl.Type) typeJSON {
 
 // inline describes an anonymous struct in place; named types are listed
 // once at the top level.
-func inline(t *dsl.Type) *typeJSON {
-	if t.Kind != dsl.KindStruct || t.Name != "" {
+func inline(t *model.Type) *typeJSON {
+	if t.Kind != model.KindStruct || t.Name != "" {
 		return nil
 	}
 	j := describeType(t)
 	return &j
 }
 
-func describeFamily(f *dsl.Family) familyJSON {
+func describeFamily(f *model.Family) familyJSON {
 	j := familyJSON{Name: f.Name, GoName: gen.GoName(f.Name), Idx: f.Idx, Groups: f.Groups,
 		Sender: f.Sender.String(), Messages: []messageJSON{}, Doc: f.Doc}
 	for _, m := range f.Messages {

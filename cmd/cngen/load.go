@@ -8,7 +8,9 @@ import (
 	"os"
 	"strings"
 
-	"github.com/cngen/cngen/dsl"
+	"github.com/cngen/cngen/dsl/check"
+	"github.com/cngen/cngen/dsl/model"
+	"github.com/cngen/cngen/dsl/source"
 )
 
 // newFlags makes a flag set that reports to stderr and never exits.
@@ -41,14 +43,14 @@ func parseFlags(fs *flag.FlagSet, args []string) (help bool, err error) {
 // loaded is a checked schema with the path it came from.
 type loaded struct {
 	path   string
-	schema *dsl.Schema
+	schema *model.Schema
 }
 
 // loadAll reads and checks every file. Schema errors of all files are
 // written to stderr, sorted, one per line; then errReported is returned.
 func loadAll(paths []string, stderr io.Writer) ([]loaded, error) {
 	var out []loaded
-	var errs dsl.ErrorList
+	var errs source.ErrorList
 	for _, p := range paths {
 		if !strings.HasSuffix(p, ".cn") {
 			return nil, usageError{fmt.Sprintf("%s: not a .cn file", p)}
@@ -57,8 +59,8 @@ func loadAll(paths []string, stderr io.Writer) ([]loaded, error) {
 		if err != nil {
 			return nil, err
 		}
-		s, err := dsl.Load(p, src)
-		var list dsl.ErrorList
+		s, err := check.Load(p, src)
+		var list source.ErrorList
 		switch {
 		case errors.As(err, &list):
 			errs = append(errs, list...)

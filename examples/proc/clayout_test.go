@@ -8,20 +8,21 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cngen/cngen/dsl"
+	"github.com/cngen/cngen/dsl/check"
+	"github.com/cngen/cngen/dsl/model"
 	"github.com/cngen/cngen/internal/clayout"
 )
 
 // The kernel's header for the proc connector, from linux-libc-dev.
 const cnProcHeader = "/usr/include/linux/cn_proc.h"
 
-func loadProcSchema(t *testing.T) *dsl.Schema {
+func loadProcSchema(t *testing.T) *model.Schema {
 	t.Helper()
 	src, err := os.ReadFile("proc.cn")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := dsl.Load("proc.cn", src)
+	s, err := check.Load("proc.cn", src)
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
@@ -97,7 +98,7 @@ func TestCLayoutKernelHeader(t *testing.T) {
 
 	// Structs the header declares under the schema's names.
 	for _, st := range s.Types {
-		if st.Kind != dsl.KindStruct || !k.hasStruct(st.Name) {
+		if st.Kind != model.KindStruct || !k.hasStruct(st.Name) {
 			continue
 		}
 		c := "struct " + st.Name
@@ -149,7 +150,7 @@ func (k *kernelProbes) hasStruct(name string) bool {
 
 // members probes every member of t, a member of struct proc_event at the
 // kernel path cpath (the model path key) and offset base.
-func (k *kernelProbes) members(t *testing.T, typ *dsl.Type, key, cpath string, base int) {
+func (k *kernelProbes) members(t *testing.T, typ *model.Type, key, cpath string, base int) {
 	join := func(name string) string {
 		if cpath == "" {
 			return name
@@ -157,11 +158,11 @@ func (k *kernelProbes) members(t *testing.T, typ *dsl.Type, key, cpath string, b
 		return cpath + "." + name
 	}
 	switch typ.Kind {
-	case dsl.KindStruct, dsl.KindUnion:
+	case model.KindStruct, model.KindUnion:
 		for _, f := range typ.Fields {
 			k.member(t, key+"."+f.Name, join(f.Name), base+f.Offset, f.Size, f.Type)
 		}
-	case dsl.KindSwitch:
+	case model.KindSwitch:
 		for _, v := range typ.Variants {
 			name := v.Name()
 			if kn, ok := kernelVariant[name]; ok {
@@ -182,7 +183,7 @@ func (k *kernelProbes) hasMember(name string) bool {
 	return regexp.MustCompile(`\}\s*` + name + `\s*;`).MatchString(k.hdr)
 }
 
-func (k *kernelProbes) member(t *testing.T, key, cpath string, off, size int, typ *dsl.Type) {
+func (k *kernelProbes) member(t *testing.T, key, cpath string, off, size int, typ *model.Type) {
 	k.paths[cpath] = true
 	k.add(key, "offset", "offsetof(struct proc_event, "+cpath+")", off)
 	k.add(key, "size", "sizeof(((struct proc_event *)0)->"+cpath+")", size)
@@ -191,7 +192,7 @@ func (k *kernelProbes) member(t *testing.T, key, cpath string, off, size int, ty
 
 // values compares the values of an enum or flags type with the header's
 // constants prefix+NAME, in both directions.
-func (k *kernelProbes) values(t *testing.T, typ *dsl.Type, prefix string) {
+func (k *kernelProbes) values(t *testing.T, typ *model.Type, prefix string) {
 	model := map[string]bool{}
 	for _, v := range typ.Values {
 		c := prefix + strings.ToUpper(v.Name)
@@ -215,7 +216,7 @@ func (k *kernelProbes) isMacro(name string) bool {
 
 // consts compares the schema's constants with the header's macros of the
 // same name.
-func (k *kernelProbes) consts(t *testing.T, s *dsl.Schema) {
+func (k *kernelProbes) consts(t *testing.T, s *model.Schema) {
 	for _, c := range s.Consts {
 		if k.isMacro(c.Name) {
 			k.add(c.Name, "value", c.Name, int(c.Value.Int64()))
@@ -238,7 +239,7 @@ func (k *kernelProbes) consts(t *testing.T, s *dsl.Schema) {
 
 // family compares the proc family's idx and the val of its messages with
 // <linux/connector.h>.
-func (k *kernelProbes) family(t *testing.T, s *dsl.Schema) {
+func (k *kernelProbes) family(t *testing.T, s *model.Schema) {
 	for _, f := range s.Families {
 		if f.Name != "proc" {
 			continue
@@ -256,7 +257,7 @@ func (k *kernelProbes) family(t *testing.T, s *dsl.Schema) {
 // (include/uapi/linux/cn_proc.h since 6.6), for headers that predate it:
 // struct proc_input { enum proc_cn_mcast_op mcast_op; enum proc_cn_event
 // event_type; }, 8 bytes.
-func checkProcInputFacts(t *testing.T, pi *dsl.Type) {
+func checkProcInputFacts(t *testing.T, pi *model.Type) {
 	t.Logf("%s has no struct proc_input: comparing with the 6.6 definition", cnProcHeader)
 	type fact struct {
 		name         string
@@ -287,7 +288,7 @@ func checkValueFact(t *testing.T, name string, got int64) {
 	}
 }
 
-func namedType(t *testing.T, s *dsl.Schema, name string) *dsl.Type {
+func namedType(t *testing.T, s *model.Schema, name string) *model.Type {
 	t.Helper()
 	for _, typ := range s.Types {
 		if typ.Name == name {

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/cngen/cngen/dsl"
+	"github.com/cngen/cngen/dsl/model"
 )
 
 // A Probe is one number that a C expression computes and the model
@@ -35,7 +35,7 @@ func (m Mismatch) String() string {
 
 // Check compiles the program of [CSource] with gcc and returns every
 // number on which gcc and the model disagree; see [CheckProbes].
-func Check(s *dsl.Schema, gcc string) ([]Mismatch, error) {
+func Check(s *model.Schema, gcc string) ([]Mismatch, error) {
 	p, err := build(s)
 	if err != nil {
 		return nil, err

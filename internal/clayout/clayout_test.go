@@ -7,7 +7,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/cngen/cngen/dsl"
+	"github.com/cngen/cngen/dsl/check"
+	"github.com/cngen/cngen/dsl/model"
 )
 
 // gccPath returns the C compiler, or skips the test when there is none.
@@ -20,9 +21,9 @@ func gccPath(t *testing.T) string {
 	return gcc
 }
 
-func load(t *testing.T, src string) *dsl.Schema {
+func load(t *testing.T, src string) *model.Schema {
 	t.Helper()
-	s, err := dsl.Load("test.cn", []byte(src))
+	s, err := check.Load("test.cn", []byte(src))
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
@@ -31,7 +32,7 @@ func load(t *testing.T, src string) *dsl.Schema {
 
 // measureSchema runs the layout program of s and returns what gcc
 // printed, by "path what", and where the model disagrees.
-func measureSchema(t *testing.T, gcc string, s *dsl.Schema) (map[string]int, []Mismatch) {
+func measureSchema(t *testing.T, gcc string, s *model.Schema) (map[string]int, []Mismatch) {
 	t.Helper()
 	p, err := build(s)
 	if err != nil {

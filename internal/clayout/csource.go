@@ -5,14 +5,14 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/cngen/cngen/dsl"
+	"github.com/cngen/cngen/dsl/model"
 )
 
 // CSource returns a C program that declares every type of s as the model
 // lays it out and prints, one line per number, what gcc computes for it.
 // The program needs only a C compiler: no headers, no libraries beyond
 // printf.
-func CSource(s *dsl.Schema) (string, error) {
+func CSource(s *model.Schema) (string, error) {
 	p, err := build(s)
 	if err != nil {
 		return "", err
@@ -38,18 +38,18 @@ type ctype struct {
 
 type emitter struct {
 	decls    strings.Builder
-	types    map[*dsl.Type]*ctype
-	visiting map[*dsl.Type]bool
+	types    map[*model.Type]*ctype
+	visiting map[*model.Type]bool
 	used     map[string]bool // C type names taken
 	anon     int             // anonymous types named so far
 	probes   []Probe
 	probed   map[[2]string]bool // path and what of the probes made
 }
 
-func build(s *dsl.Schema) (*program, error) {
+func build(s *model.Schema) (*program, error) {
 	e := &emitter{
-		types:    map[*dsl.Type]*ctype{},
-		visiting: map[*dsl.Type]bool{},
+		types:    map[*model.Type]*ctype{},
+		visiting: map[*model.Type]bool{},
 		used:     map[string]bool{"cn_probe_": true}, // the printing macro
 		probed:   map[[2]string]bool{},
 	}
@@ -77,12 +77,12 @@ typedef __INT64_TYPE__ int64_t;
 // declare emits the C declaration of an enum, flags, struct, union or
 // switch type, after the types it needs, and returns what it emitted.
 // key names an anonymous type in reports.
-func (e *emitter) declare(t *dsl.Type, key string) (*ctype, error) {
+func (e *emitter) declare(t *model.Type, key string) (*ctype, error) {
 	if c, ok := e.types[t]; ok {
 		return c, nil
 	}
 	switch t.Kind {
-	case dsl.KindEnum, dsl.KindFlags, dsl.KindStruct, dsl.KindUnion, dsl.KindSwitch:
+	case model.KindEnum, model.KindFlags, model.KindStruct, model.KindUnion, model.KindSwitch:
 	default:
 		return nil, nil // not a declaration; used inline
 	}
@@ -103,12 +103,12 @@ func (e *emitter) declare(t *dsl.Type, key string) (*ctype, error) {
 	c.name = e.typeName(c.key)
 	var err error
 	switch t.Kind {
-	case dsl.KindEnum, dsl.KindFlags:
+	case model.KindEnum, model.KindFlags:
 		e.position(t)
 		fmt.Fprintf(&e.decls, "typedef %s %s;\n\n", intType(t.Int), c.name)
-	case dsl.KindStruct, dsl.KindUnion:
+	case model.KindStruct, model.KindUnion:
 		err = e.record(t, c)
-	case dsl.KindSwitch:
+	case model.KindSwitch:
 		err = e.switchUnion(t, c)
 	}
 	if err != nil {
@@ -130,15 +130,15 @@ type member struct {
 	decl  string // the full declaration, without ';'
 	flex  bool   // a flexible or zero-length array: no sizeof
 	trunc bool   // its type lacks a dynamic tail in C
-	field *dsl.Field
-	typ   *dsl.Type
+	field *model.Field
+	typ   *model.Type
 	off   int // the model's offset
 }
 
 // record emits a struct or plain union. It stops before the first field
 // with a dynamic offset.
-func (e *emitter) record(t *dsl.Type, c *ctype) error {
-	union := t.Kind == dsl.KindUnion
+func (e *emitter) record(t *model.Type, c *ctype) error {
+	union := t.Kind == model.KindUnion
 	var ms []member
 	var dropped []string
 	for i, f := range t.Fields {
@@ -180,7 +180,7 @@ func (e *emitter) record(t *dsl.Type, c *ctype) error {
 
 // switchUnion emits a switch union as a C union of its variants. A
 // default variant of variable size adds only its alignment.
-func (e *emitter) switchUnion(t *dsl.Type, c *ctype) error {
+func (e *emitter) switchUnion(t *model.Type, c *ctype) error {
 	vs := t.Variants
 	if t.Default != nil {
 		vs = append(vs[:len(vs):len(vs)], t.Default)
@@ -198,7 +198,7 @@ func (e *emitter) switchUnion(t *dsl.Type, c *ctype) error {
 	return nil
 }
 
-func (e *emitter) emitRecord(kw string, t *dsl.Type, c *ctype, ms []member, dropped []string) {
+func (e *emitter) emitRecord(kw string, t *model.Type, c *ctype, ms []member, dropped []string) {
 	d := &e.decls
 	e.position(t)
 	fmt.Fprintf(d, "typedef %s %s {\n", kw, c.name)
@@ -235,7 +235,7 @@ func (e *emitter) emitRecord(kw string, t *dsl.Type, c *ctype, ms []member, drop
 }
 
 // position notes where t is declared in the .cn file.
-func (e *emitter) position(t *dsl.Type) {
+func (e *emitter) position(t *model.Type) {
 	if t.Pos.Line > 0 {
 		fmt.Fprintf(&e.decls, "/* %s */\n", t.Pos)
 	}
@@ -243,7 +243,7 @@ func (e *emitter) position(t *dsl.Type) {
 
 // nested probes the offsets of the members of a struct or union member,
 // as paths from the outermost type.
-func (e *emitter) nested(cname, cpath, key string, base int, t *dsl.Type) {
+func (e *emitter) nested(cname, cpath, key string, base int, t *model.Type) {
 	c := e.types[t]
 	if c == nil {
 		return
@@ -260,16 +260,16 @@ func (e *emitter) nested(cname, cpath, key string, base int, t *dsl.Type) {
 // member returns the C member for a value of type t named name. A
 // variable-size array gets the dimension flex: "[]" for a flexible array
 // member, "[0]" for GNU C's zero-length array.
-func (e *emitter) member(t *dsl.Type, name, key, flex string) (member, error) {
+func (e *emitter) member(t *model.Type, name, key, flex string) (member, error) {
 	m := member{name: name, key: key, cname: cIdent(name), typ: t}
 	d := m.cname
 	for {
 		switch t.Kind {
-		case dsl.KindArray:
+		case model.KindArray:
 			d += "[" + strconv.Itoa(t.Len) + "]"
 			t = t.Elem
 			continue
-		case dsl.KindSlice:
+		case model.KindSlice:
 			if m.flex {
 				return m, fmt.Errorf("%s: %s: a repeated field of repeated elements has no C form", t.Pos, key)
 			}
@@ -282,15 +282,15 @@ func (e *emitter) member(t *dsl.Type, name, key, flex string) (member, error) {
 	}
 	var base string
 	switch t.Kind {
-	case dsl.KindInt:
+	case model.KindInt:
 		base = intType(t.Int)
-	case dsl.KindBool:
+	case model.KindBool:
 		base = "uint8_t"
-	case dsl.KindCString, dsl.KindString:
+	case model.KindCString, model.KindString:
 		base = "char"
-	case dsl.KindPad, dsl.KindBytes:
+	case model.KindPad, model.KindBytes:
 		base = "unsigned char"
-	case dsl.KindEnum, dsl.KindFlags, dsl.KindStruct, dsl.KindUnion, dsl.KindSwitch:
+	case model.KindEnum, model.KindFlags, model.KindStruct, model.KindUnion, model.KindSwitch:
 		c, err := e.declare(t, key)
 		if err != nil {
 			return m, err
@@ -300,9 +300,9 @@ func (e *emitter) member(t *dsl.Type, name, key, flex string) (member, error) {
 		return m, fmt.Errorf("%s: %s: type of kind %s has no C form", t.Pos, key, t.Kind)
 	}
 	switch t.Kind {
-	case dsl.KindCString, dsl.KindPad, dsl.KindString, dsl.KindBytes:
+	case model.KindCString, model.KindPad, model.KindString, model.KindBytes:
 		switch {
-		case t.Kind == dsl.KindCString || t.Kind == dsl.KindPad || !t.Variable:
+		case t.Kind == model.KindCString || t.Kind == model.KindPad || !t.Variable:
 			d += "[" + strconv.Itoa(t.Len) + "]"
 		case m.flex:
 			return m, fmt.Errorf("%s: %s: a repeated field of variable-size text has no C form", t.Pos, key)
@@ -345,7 +345,7 @@ func (e *emitter) typeName(key string) string {
 }
 
 // intType is the C integer type of an integer of any byte order.
-func intType(t dsl.IntType) string {
+func intType(t model.IntType) string {
 	s := "uint"
 	if t.Signed {
 		s = "int"

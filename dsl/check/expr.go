@@ -1,8 +1,11 @@
-package dsl
+package check
 
 import (
 	"math/big"
 	"strings"
+
+	"github.com/cngen/cngen/dsl/model"
+	"github.com/cngen/cngen/dsl/syntax"
 )
 
 // Constant expressions are evaluated exactly with math/big; a result must
@@ -20,9 +23,9 @@ var precedence = map[string]int{
 // evalExpr computes e, grouping its operators by precedence, each level
 // left to right. It reports problems to c.errs and returns nil when the
 // value cannot be had.
-func (c *checker) evalExpr(e *Expr) *big.Int {
+func (c *checker) evalExpr(e *syntax.Expr) *big.Int {
 	vals := []*big.Int{c.evalUnary(e.Left)}
-	var ops []*BinOp
+	var ops []*syntax.BinOp
 	reduce := func() {
 		op := ops[len(ops)-1]
 		a, b := vals[len(vals)-2], vals[len(vals)-1]
@@ -42,7 +45,7 @@ func (c *checker) evalExpr(e *Expr) *big.Int {
 	return vals[0]
 }
 
-func (c *checker) evalUnary(e *Unary) *big.Int {
+func (c *checker) evalUnary(e *syntax.Unary) *big.Int {
 	if e.Primary != nil {
 		return c.evalPrimary(e.Primary)
 	}
@@ -59,7 +62,7 @@ func (c *checker) evalUnary(e *Unary) *big.Int {
 	return c.inRange(e.Pos, r)
 }
 
-func (c *checker) evalPrimary(e *Primary) *big.Int {
+func (c *checker) evalPrimary(e *syntax.Primary) *big.Int {
 	switch {
 	case e.Paren != nil:
 		return c.evalExpr(e.Paren)
@@ -68,7 +71,7 @@ func (c *checker) evalPrimary(e *Primary) *big.Int {
 	}
 	v, ok := parseInt(e.Number)
 	if !ok {
-		c.errs.add(e.Pos, "invalid integer literal %s", e.Number)
+		c.errs.Add(e.Pos, "invalid integer literal %s", e.Number)
 		return nil
 	}
 	return c.inRange(e.Pos, v)
@@ -97,7 +100,7 @@ func parseInt(s string) (*big.Int, bool) {
 	return v, ok && digits != ""
 }
 
-func (c *checker) binary(pos Pos, op string, a, b *big.Int) *big.Int {
+func (c *checker) binary(pos model.Pos, op string, a, b *big.Int) *big.Int {
 	if a == nil || b == nil {
 		return nil
 	}
@@ -117,7 +120,7 @@ func (c *checker) binary(pos Pos, op string, a, b *big.Int) *big.Int {
 		r.Mul(a, b)
 	case "/", "%":
 		if b.Sign() == 0 {
-			c.errs.add(pos, "division by zero")
+			c.errs.Add(pos, "division by zero")
 			return nil
 		}
 		if op == "/" {
@@ -127,7 +130,7 @@ func (c *checker) binary(pos Pos, op string, a, b *big.Int) *big.Int {
 		}
 	case "<<", ">>":
 		if b.Sign() < 0 || b.Cmp(big.NewInt(64)) >= 0 {
-			c.errs.add(pos, "shift count %s out of range [0, 63]", b)
+			c.errs.Add(pos, "shift count %s out of range [0, 63]", b)
 			return nil
 		}
 		if op == "<<" {
@@ -139,16 +142,16 @@ func (c *checker) binary(pos Pos, op string, a, b *big.Int) *big.Int {
 	return c.inRange(pos, r)
 }
 
-func (c *checker) inRange(pos Pos, v *big.Int) *big.Int {
+func (c *checker) inRange(pos model.Pos, v *big.Int) *big.Int {
 	if v.Cmp(minInt) < 0 || v.Cmp(maxInt) > 0 {
-		c.errs.add(pos, "constant %s overflows 64 bits", v)
+		c.errs.Add(pos, "constant %s overflows 64 bits", v)
 		return nil
 	}
 	return v
 }
 
 // fitsInt reports whether v is representable in t.
-func fitsInt(v *big.Int, t IntType) bool {
+func fitsInt(v *big.Int, t model.IntType) bool {
 	var lo, hi *big.Int
 	if t.Signed {
 		lo = new(big.Int).Lsh(big.NewInt(-1), uint(t.Bits-1))

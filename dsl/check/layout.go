@@ -1,4 +1,10 @@
-package dsl
+package check
+
+import (
+	"github.com/cngen/cngen/dsl/model"
+	"github.com/cngen/cngen/dsl/source"
+	"github.com/cngen/cngen/dsl/syntax"
+)
 
 // The C layout rules, as GCC applies them on x86-64 and arm64: a field
 // sits at the next multiple of its alignment; a struct is aligned to its
@@ -17,16 +23,16 @@ func alignUp(n, a int) int {
 // fields of the same struct (for sized forms and selectors) and the names
 // of all its fields (to tell "later field" from "undefined").
 type scope struct {
-	owner   string            // the struct's name, for messages
-	earlier map[string]*Field // fields declared so far
-	all     map[string]bool   // every field name of the struct
-	field   bool              // at a field: pad and selectors allowed
-	variant bool              // at a switch variant: inline structs allowed
+	owner   string                  // the struct's name, for messages
+	earlier map[string]*model.Field // fields declared so far
+	all     map[string]bool         // every field name of the struct
+	field   bool                    // at a field: pad and selectors allowed
+	variant bool                    // at a switch variant: inline structs allowed
 }
 
 // structType lays out the fields of a named or inline struct.
-func (c *checker) structType(t *Type, doc []string, packed bool, decls []*FieldDecl) {
-	t.Kind, t.Doc, t.Packed = KindStruct, doc, packed
+func (c *checker) structType(t *model.Type, doc []string, packed bool, decls []*syntax.FieldDecl) {
+	t.Kind, t.Doc, t.Packed = model.KindStruct, doc, packed
 	sc := newScope(t.Name, decls)
 	off, align, dynamic := 0, 1, false
 	for i, fd := range decls {
@@ -37,7 +43,7 @@ func (c *checker) structType(t *Type, doc []string, packed bool, decls []*FieldD
 		if f.Type.Variable {
 			t.Variable = true
 			if f.Type.LenField == nil && i != len(decls)-1 {
-				c.errs.add(fd.Pos, "field %s has a variable size (%s): it must be the last field or sized by an earlier field", fd.Name, f.Type)
+				c.errs.Add(fd.Pos, "field %s has a variable size (%s): it must be the last field or sized by an earlier field", fd.Name, f.Type)
 			}
 		}
 		off = alignUp(off, f.Align)
@@ -53,8 +59,8 @@ func (c *checker) structType(t *Type, doc []string, packed bool, decls []*FieldD
 	t.Size = alignUp(off, align)
 }
 
-func newScope(owner string, decls []*FieldDecl) *scope {
-	sc := &scope{owner: owner, earlier: map[string]*Field{}, all: map[string]bool{}, field: true}
+func newScope(owner string, decls []*syntax.FieldDecl) *scope {
+	sc := &scope{owner: owner, earlier: map[string]*model.Field{}, all: map[string]bool{}, field: true}
 	for _, fd := range decls {
 		sc.all[fd.Name] = true
 	}
@@ -63,12 +69,12 @@ func newScope(owner string, decls []*FieldDecl) *scope {
 
 // field checks one field declaration and returns it laid out except for
 // its offset; nil when it is a duplicate or its type is broken.
-func (c *checker) field(owner *Type, fd *FieldDecl, sc *scope) *Field {
+func (c *checker) field(owner *model.Type, fd *syntax.FieldDecl, sc *scope) *model.Field {
 	if prev, dup := sc.earlier[fd.Name]; dup {
-		c.errs.add(fd.Pos, "duplicate field %s", fd.Name).Related = &Related{Pos: prev.Pos, Msg: "previous declaration"}
+		c.errs.Add(fd.Pos, "duplicate field %s", fd.Name).Related = &source.Related{Pos: prev.Pos, Msg: "previous declaration"}
 		return nil
 	}
-	f := &Field{Name: fd.Name, Pos: fd.Pos, Doc: fd.Doc}
+	f := &model.Field{Name: fd.Name, Pos: fd.Pos, Doc: fd.Doc}
 	t := c.typeExpr(fd.Type, sc)
 	sc.earlier[fd.Name] = f // later fields may refer to it, even if broken
 	if t == nil {
@@ -81,13 +87,13 @@ func (c *checker) field(owner *Type, fd *FieldDecl, sc *scope) *Field {
 	if fd.Align != nil {
 		if n, ok := c.smallInt(fd.Align, "alignment", 1); ok {
 			if n&(n-1) != 0 {
-				c.errs.add(fd.Align.Pos, "alignment %d is not a power of two", n)
+				c.errs.Add(fd.Align.Pos, "alignment %d is not a power of two", n)
 			}
 			f.AlignAttr = n
 			f.Align = max(f.Align, n)
 		}
 	}
-	if t.Kind == KindSwitch {
+	if t.Kind == model.KindSwitch {
 		f.Selector = c.selector(fd, t, sc)
 	}
 	if t.LenField != nil {
@@ -98,63 +104,63 @@ func (c *checker) field(owner *Type, fd *FieldDecl, sc *scope) *Field {
 
 // selector finds the earlier field that picks the variant of a switch
 // union field.
-func (c *checker) selector(fd *FieldDecl, t *Type, sc *scope) *Field {
+func (c *checker) selector(fd *syntax.FieldDecl, t *model.Type, sc *scope) *model.Field {
 	ref := fd.Type.Ref
 	if ref == nil || ref.Selector == nil {
-		c.errs.add(fd.Type.Pos, "field %s: switch union %s needs a selector field: write %s(field)", fd.Name, t.Name, t.Name)
+		c.errs.Add(fd.Type.Pos, "field %s: switch union %s needs a selector field: write %s(field)", fd.Name, t.Name, t.Name)
 		return nil
 	}
 	name := ref.Selector.Name
 	sel, ok := sc.earlier[name]
 	switch {
 	case !ok && sc.all[name]:
-		c.errs.add(ref.Selector.Pos, "selector %s is not an earlier field of %s", name, sc.owner)
+		c.errs.Add(ref.Selector.Pos, "selector %s is not an earlier field of %s", name, sc.owner)
 		return nil
 	case !ok:
-		c.errs.add(ref.Selector.Pos, "selector %s is not a field of %s", name, sc.owner)
+		c.errs.Add(ref.Selector.Pos, "selector %s is not a field of %s", name, sc.owner)
 		return nil
 	case sel.Type == nil:
 		return nil
 	case sel.Type != t.Selector:
-		c.errs.add(ref.Selector.Pos, "selector %s has type %s, but %s switches on %s", name, sel.Type, t.Name, t.Selector)
+		c.errs.Add(ref.Selector.Pos, "selector %s has type %s, but %s switches on %s", name, sel.Type, t.Name, t.Selector)
 		return nil
 	}
 	return sel
 }
 
 // union lays out a plain union or a switch union.
-func (c *checker) union(t *Type, d *UnionDecl) {
+func (c *checker) union(t *model.Type, d *syntax.UnionDecl) {
 	t.Doc, t.Packed = d.Doc, d.Packed
 	if d.Selector == nil {
 		c.plainUnion(t, d.Fields)
 		return
 	}
-	t.Kind = KindSwitch
+	t.Kind = model.KindSwitch
 	if d.Selector.Selector != nil {
-		c.errs.add(d.Selector.Selector.Pos, "unexpected selector after the switch type")
+		c.errs.Add(d.Selector.Selector.Pos, "unexpected selector after the switch type")
 	}
 	sel := c.named(d.Selector.Pos, d.Selector.Name)
-	if sel != nil && sel.Kind != KindEnum && sel.Kind != KindFlags {
-		c.errs.add(d.Selector.Pos, "union %s switches on %s, which is not an enum or flags type", d.Name, sel)
+	if sel != nil && sel.Kind != model.KindEnum && sel.Kind != model.KindFlags {
+		c.errs.Add(d.Selector.Pos, "union %s switches on %s, which is not an enum or flags type", d.Name, sel)
 		sel = nil
 	}
 	t.Selector = sel
 	size, align := 0, 1
-	seen := map[string]*VariantDecl{}
+	seen := map[string]*syntax.VariantDecl{}
 	for _, vd := range d.Variants {
 		key := vd.Case
 		if vd.Default {
 			key = "default"
 		}
 		if prev, dup := seen[key]; dup {
-			c.errs.add(vd.Pos, "duplicate case %s in union %s", key, d.Name).Related = &Related{Pos: prev.Pos, Msg: "previous case"}
+			c.errs.Add(vd.Pos, "duplicate case %s in union %s", key, d.Name).Related = &source.Related{Pos: prev.Pos, Msg: "previous case"}
 			continue
 		}
 		seen[key] = vd
-		v := &Variant{Pos: vd.Pos, Doc: vd.Doc}
+		v := &model.Variant{Pos: vd.Pos, Doc: vd.Doc}
 		if !vd.Default && sel != nil {
 			if v.Case = valueNamed(sel, vd.Case); v.Case == nil {
-				c.errs.add(vd.Pos, "%s is not a value of %s", vd.Case, sel.Name)
+				c.errs.Add(vd.Pos, "%s is not a value of %s", vd.Case, sel.Name)
 			}
 		}
 		v.Type = c.typeExpr(vd.Type, &scope{owner: d.Name, variant: true})
@@ -175,7 +181,7 @@ func (c *checker) union(t *Type, d *UnionDecl) {
 	t.Size, t.Align = alignUp(size, align), align
 }
 
-func valueNamed(t *Type, name string) *Value {
+func valueNamed(t *model.Type, name string) *model.Value {
 	for _, v := range t.Values {
 		if v.Name == name {
 			return v
@@ -184,8 +190,8 @@ func valueNamed(t *Type, name string) *Value {
 	return nil
 }
 
-func (c *checker) plainUnion(t *Type, decls []*FieldDecl) {
-	t.Kind = KindUnion
+func (c *checker) plainUnion(t *model.Type, decls []*syntax.FieldDecl) {
+	t.Kind = model.KindUnion
 	sc := newScope(t.Name, decls)
 	size, align := 0, 1
 	for _, fd := range decls {
@@ -195,9 +201,9 @@ func (c *checker) plainUnion(t *Type, decls []*FieldDecl) {
 		}
 		switch {
 		case f.Type.Variable:
-			c.errs.add(fd.Pos, "union member %s has a variable size (%s): union members must have a fixed size", fd.Name, f.Type)
-		case f.Type.Kind == KindSwitch:
-			c.errs.add(fd.Pos, "union member %s: a switch union cannot be a member of a plain union", fd.Name)
+			c.errs.Add(fd.Pos, "union member %s has a variable size (%s): union members must have a fixed size", fd.Name, f.Type)
+		case f.Type.Kind == model.KindSwitch:
+			c.errs.Add(fd.Pos, "union member %s: a switch union cannot be a member of a plain union", fd.Name)
 		}
 		size, align = max(size, f.Size), max(align, f.Align)
 		t.Fields = append(t.Fields, f)
@@ -207,7 +213,7 @@ func (c *checker) plainUnion(t *Type, decls []*FieldDecl) {
 
 // typeExpr resolves a type as written at a field, variant, element or
 // message position.
-func (c *checker) typeExpr(te *TypeExpr, sc *scope) *Type {
+func (c *checker) typeExpr(te *syntax.TypeExpr, sc *scope) *model.Type {
 	switch {
 	case te.Array != nil:
 		return c.arrayType(te, sc)
@@ -216,27 +222,27 @@ func (c *checker) typeExpr(te *TypeExpr, sc *scope) *Type {
 		if !ok {
 			return nil
 		}
-		return &Type{Kind: KindCString, Pos: te.Pos, Len: n, Size: n, Align: 1}
+		return &model.Type{Kind: model.KindCString, Pos: te.Pos, Len: n, Size: n, Align: 1}
 	case te.Bytes != nil:
-		return c.sizedText(te, KindBytes, te.Bytes, sc)
+		return c.sizedText(te, model.KindBytes, te.Bytes, sc)
 	case te.String != nil:
-		return c.sizedText(te, KindString, te.String, sc)
+		return c.sizedText(te, model.KindString, te.String, sc)
 	case te.Pad != nil:
 		n, ok := c.smallInt(te.Pad, "pad length", 1)
 		if !ok {
 			return nil
 		}
 		if !sc.field {
-			c.errs.add(te.Pos, "pad is only allowed as the type of a struct field")
+			c.errs.Add(te.Pos, "pad is only allowed as the type of a struct field")
 			return nil
 		}
-		return &Type{Kind: KindPad, Pos: te.Pos, Len: n, Size: n, Align: 1}
+		return &model.Type{Kind: model.KindPad, Pos: te.Pos, Len: n, Size: n, Align: 1}
 	case te.Struct != nil:
 		if !sc.variant {
-			c.errs.add(te.Pos, "an inline struct is only allowed as a switch union variant: declare struct NAME { … } and use its name")
+			c.errs.Add(te.Pos, "an inline struct is only allowed as a switch union variant: declare struct NAME { … } and use its name")
 			return nil
 		}
-		t := &Type{Pos: te.Pos}
+		t := &model.Type{Pos: te.Pos}
 		c.structType(t, nil, te.Struct.Packed, te.Struct.Fields)
 		return t
 	}
@@ -244,33 +250,33 @@ func (c *checker) typeExpr(te *TypeExpr, sc *scope) *Type {
 	if t == nil {
 		return nil
 	}
-	if te.Ref.Selector != nil && t.Kind != KindSwitch {
-		c.errs.add(te.Ref.Selector.Pos, "%s is not a switch union: it takes no selector", te.Ref.Name)
+	if te.Ref.Selector != nil && t.Kind != model.KindSwitch {
+		c.errs.Add(te.Ref.Selector.Pos, "%s is not a switch union: it takes no selector", te.Ref.Name)
 	}
-	if t.Kind == KindSwitch && !sc.field {
-		c.errs.add(te.Pos, "switch union %s can only be the type of a struct field, after the field that selects its variant", t.Name)
+	if t.Kind == model.KindSwitch && !sc.field {
+		c.errs.Add(te.Pos, "switch union %s can only be the type of a struct field, after the field that selects its variant", t.Name)
 		return nil
 	}
 	return t
 }
 
 // arrayType handles [N]T, [f]T and []T.
-func (c *checker) arrayType(te *TypeExpr, sc *scope) *Type {
+func (c *checker) arrayType(te *syntax.TypeExpr, sc *scope) *model.Type {
 	a := te.Array
 	elem := c.typeExpr(a.Elem, &scope{owner: sc.owner})
 	if elem == nil {
 		return nil
 	}
-	t := &Type{Pos: te.Pos, Elem: elem, Align: elem.Align}
+	t := &model.Type{Pos: te.Pos, Elem: elem, Align: elem.Align}
 	if a.Len == nil {
-		t.Kind, t.Variable = KindSlice, true
+		t.Kind, t.Variable = model.KindSlice, true
 		return t
 	}
 	if lf, ok := c.lengthField(a.Len, sc); ok {
 		if lf == nil {
 			return nil
 		}
-		t.Kind, t.Variable, t.LenField = KindSlice, true, lf
+		t.Kind, t.Variable, t.LenField = model.KindSlice, true, lf
 		return t
 	}
 	n, ok := c.smallInt(a.Len, "array length", 1)
@@ -278,20 +284,20 @@ func (c *checker) arrayType(te *TypeExpr, sc *scope) *Type {
 		return nil
 	}
 	if elem.Variable {
-		c.errs.add(a.Elem.Pos, "array element %s has a variable size: use []T or [field]T", elem)
+		c.errs.Add(a.Elem.Pos, "array element %s has a variable size: use []T or [field]T", elem)
 		return nil
 	}
-	t.Kind, t.Len, t.Size = KindArray, n, n*elem.Size
-	if t.Size > MaxMsgSize {
-		c.errs.add(te.Pos, "array of %d bytes exceeds the connector message limit %d", t.Size, MaxMsgSize)
+	t.Kind, t.Len, t.Size = model.KindArray, n, n*elem.Size
+	if t.Size > model.MaxMsgSize {
+		c.errs.Add(te.Pos, "array of %d bytes exceeds the connector message limit %d", t.Size, model.MaxMsgSize)
 		return nil
 	}
 	return t
 }
 
 // sizedText handles bytes, bytes[N], bytes[f], string and string[f].
-func (c *checker) sizedText(te *TypeExpr, kind Kind, st *SizedType, sc *scope) *Type {
-	t := &Type{Kind: kind, Pos: te.Pos, Align: 1, Variable: true}
+func (c *checker) sizedText(te *syntax.TypeExpr, kind model.Kind, st *syntax.SizedType, sc *scope) *model.Type {
+	t := &model.Type{Kind: kind, Pos: te.Pos, Align: 1, Variable: true}
 	if st.Len == nil {
 		return t
 	}
@@ -302,8 +308,8 @@ func (c *checker) sizedText(te *TypeExpr, kind Kind, st *SizedType, sc *scope) *
 		t.LenField = lf
 		return t
 	}
-	if kind == KindString {
-		c.errs.add(st.Len.Pos, "string[N] needs a length field; write cstring[N] for fixed-size text")
+	if kind == model.KindString {
+		c.errs.Add(st.Len.Pos, "string[N] needs a length field; write cstring[N] for fixed-size text")
 		return nil
 	}
 	n, ok := c.smallInt(st.Len, "bytes length", 1)
@@ -317,36 +323,36 @@ func (c *checker) sizedText(te *TypeExpr, kind Kind, st *SizedType, sc *scope) *
 // lengthField decides whether a length expression names a field. ok is
 // true when it does (f is nil when that field cannot size anything, after
 // an error); false when the expression is a constant.
-func (c *checker) lengthField(e *Expr, sc *scope) (f *Field, ok bool) {
+func (c *checker) lengthField(e *syntax.Expr, sc *scope) (f *model.Field, ok bool) {
 	name, pos, single := singleName(e)
 	if !single || !sc.all[name] {
 		return nil, false
 	}
 	if _, isConst := c.consts[name]; isConst {
-		c.errs.add(pos, "%s is both a field of %s and a constant: rename one", name, sc.owner)
+		c.errs.Add(pos, "%s is both a field of %s and a constant: rename one", name, sc.owner)
 		return nil, true
 	}
 	lf, earlier := sc.earlier[name]
 	switch {
 	case !sc.field:
-		c.errs.add(pos, "length field %s can only size a field of %s itself", name, sc.owner)
+		c.errs.Add(pos, "length field %s can only size a field of %s itself", name, sc.owner)
 		return nil, true
 	case !earlier:
-		c.errs.add(pos, "length field %s is not an earlier field of %s", name, sc.owner)
+		c.errs.Add(pos, "length field %s is not an earlier field of %s", name, sc.owner)
 		return nil, true
 	case lf.Type == nil:
 		return nil, true
-	case lf.Type.Kind != KindInt:
-		c.errs.add(pos, "length field %s has type %s: it must be an integer type", name, lf.Type)
+	case lf.Type.Kind != model.KindInt:
+		c.errs.Add(pos, "length field %s has type %s: it must be an integer type", name, lf.Type)
 		return nil, true
 	}
 	return lf, true
 }
 
 // singleName reports whether e is just an identifier.
-func singleName(e *Expr) (string, Pos, bool) {
+func singleName(e *syntax.Expr) (string, model.Pos, bool) {
 	if len(e.Right) > 0 || e.Left.Primary == nil || e.Left.Primary.Name == "" {
-		return "", Pos{}, false
+		return "", model.Pos{}, false
 	}
 	return e.Left.Primary.Name, e.Left.Primary.Pos, true
 }

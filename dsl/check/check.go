@@ -1,13 +1,17 @@
-package dsl
+package check
 
 import (
 	"math/big"
 	"strings"
+
+	"github.com/cngen/cngen/dsl/model"
+	"github.com/cngen/cngen/dsl/source"
+	"github.com/cngen/cngen/dsl/syntax"
 )
 
 // Load parses and checks one .cn file.
-func Load(filename string, src []byte) (*Schema, error) {
-	f, err := Parse(filename, src)
+func Load(filename string, src []byte) (*model.Schema, error) {
+	f, err := syntax.Parse(filename, src)
 	if err != nil {
 		return nil, err
 	}
@@ -17,15 +21,15 @@ func Load(filename string, src []byte) (*Schema, error) {
 // Check resolves and lays out a parsed file. It reports every error it
 // finds, sorted by position, as an ErrorList; the Schema is returned only
 // when there are none. The File is not modified.
-func Check(f *File) (*Schema, error) {
+func Check(f *syntax.File) (*model.Schema, error) {
 	c := &checker{
 		file:   f.Pos.Filename,
 		consts: map[string]*constEntry{},
 		types:  map[string]*typeEntry{},
-		ints:   map[string]*Type{},
+		ints:   map[string]*model.Type{},
 	}
 	s := c.check(f)
-	if err := c.errs.err(); err != nil {
+	if err := c.errs.Err(); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -40,28 +44,28 @@ const (
 )
 
 type constEntry struct {
-	decl  *ConstDecl
-	c     *Const
+	decl  *syntax.ConstDecl
+	c     *model.Const
 	state state
 }
 
 type typeEntry struct {
-	enum   *EnumDecl
-	strct  *StructDecl
-	union  *UnionDecl
-	pos    Pos
-	t      *Type
+	enum   *syntax.EnumDecl
+	strct  *syntax.StructDecl
+	union  *syntax.UnionDecl
+	pos    model.Pos
+	t      *model.Type
 	state  state
 	broken bool // part of a cycle: reported once
 }
 
 type checker struct {
 	file   string
-	errs   ErrorList
+	errs   source.ErrorList
 	consts map[string]*constEntry
 	types  map[string]*typeEntry
-	ints   map[string]*Type // builtin types, shared
-	stack  []string         // named types being resolved, for cycle messages
+	ints   map[string]*model.Type // builtin types, shared
+	stack  []string               // named types being resolved, for cycle messages
 }
 
 // reserved type names: the builtins and the words that start a type.
@@ -69,8 +73,8 @@ var reserved = map[string]bool{
 	"bool": true, "cstring": true, "string": true, "bytes": true, "pad": true, "struct": true,
 }
 
-func (c *checker) check(f *File) *Schema {
-	s := &Schema{File: c.file}
+func (c *checker) check(f *syntax.File) *model.Schema {
+	s := &model.Schema{File: c.file}
 	if f.Package != nil {
 		s.Package, s.Doc = f.Package.Name, f.Package.Doc
 	} else {
@@ -78,7 +82,7 @@ func (c *checker) check(f *File) *Schema {
 		if len(f.Decls) > 0 {
 			pos = f.Decls[0].Pos
 		}
-		c.errs.add(pos, "missing package clause: a .cn file starts with package NAME")
+		c.errs.Add(pos, "missing package clause: a .cn file starts with package NAME")
 	}
 	var order []string
 	for _, d := range f.Decls {
@@ -106,9 +110,9 @@ func (c *checker) check(f *File) *Schema {
 
 // declare records a top-level name; ok is false for families and for
 // duplicates.
-func (c *checker) declare(d *Decl) (name string, ok bool) {
+func (c *checker) declare(d *syntax.Decl) (name string, ok bool) {
 	e := &typeEntry{}
-	var pos Pos
+	var pos model.Pos
 	switch {
 	case d.Const != nil:
 		name, pos = d.Const.Name, d.Const.Pos
@@ -122,7 +126,7 @@ func (c *checker) declare(d *Decl) (name string, ok bool) {
 		return "", false
 	}
 	if prev, dup := c.declPos(name); dup {
-		c.errs.add(pos, "%s redeclared", name).Related = &Related{Pos: prev, Msg: "previous declaration"}
+		c.errs.Add(pos, "%s redeclared", name).Related = &source.Related{Pos: prev, Msg: "previous declaration"}
 		return name, false
 	}
 	if d.Const != nil {
@@ -130,7 +134,7 @@ func (c *checker) declare(d *Decl) (name string, ok bool) {
 		return name, true
 	}
 	if reserved[name] || builtinInt(name) != nil {
-		c.errs.add(pos, "%s is a built-in type name", name)
+		c.errs.Add(pos, "%s is a built-in type name", name)
 		return name, false
 	}
 	e.pos = pos
@@ -138,30 +142,30 @@ func (c *checker) declare(d *Decl) (name string, ok bool) {
 	return name, true
 }
 
-func (c *checker) declPos(name string) (Pos, bool) {
+func (c *checker) declPos(name string) (model.Pos, bool) {
 	if e, ok := c.consts[name]; ok {
 		return e.decl.Pos, true
 	}
 	if e, ok := c.types[name]; ok {
 		return e.pos, true
 	}
-	return Pos{}, false
+	return model.Pos{}, false
 }
 
 // constValue evaluates a named constant, detecting cycles.
-func (c *checker) constValue(pos Pos, name string) *big.Int {
+func (c *checker) constValue(pos model.Pos, name string) *big.Int {
 	e, ok := c.consts[name]
 	if !ok {
 		if _, isType := c.types[name]; isType {
-			c.errs.add(pos, "%s is a type, not a constant", name)
+			c.errs.Add(pos, "%s is a type, not a constant", name)
 		} else {
-			c.errs.add(pos, "undefined constant %s", name)
+			c.errs.Add(pos, "undefined constant %s", name)
 		}
 		return nil
 	}
 	switch e.state {
 	case resolving:
-		c.errs.add(e.decl.Pos, "constant %s refers to itself", name)
+		c.errs.Add(e.decl.Pos, "constant %s refers to itself", name)
 		e.state = resolved
 		return nil
 	case resolved:
@@ -177,19 +181,19 @@ func (c *checker) constValue(pos Pos, name string) *big.Int {
 	}
 	e.state = resolved
 	if v != nil {
-		e.c = &Const{Name: name, Pos: e.decl.Pos, Doc: e.decl.Doc, Value: v}
+		e.c = &model.Const{Name: name, Pos: e.decl.Pos, Doc: e.decl.Doc, Value: v}
 	}
 	return v
 }
 
 // builtinInt returns the integer type a builtin name denotes, or nil.
-func builtinInt(name string) *IntType {
-	rest, order := name, Host
+func builtinInt(name string) *model.IntType {
+	rest, order := name, model.Host
 	switch {
 	case strings.HasSuffix(name, "be"):
-		rest, order = strings.TrimSuffix(name, "be"), Big
+		rest, order = strings.TrimSuffix(name, "be"), model.Big
 	case strings.HasSuffix(name, "le"):
-		rest, order = strings.TrimSuffix(name, "le"), Little
+		rest, order = strings.TrimSuffix(name, "le"), model.Little
 	}
 	if len(rest) < 2 || (rest[0] != 'u' && rest[0] != 'i') {
 		return nil
@@ -207,23 +211,23 @@ func builtinInt(name string) *IntType {
 	default:
 		return nil
 	}
-	if bits == 8 && order != Host {
+	if bits == 8 && order != model.Host {
 		return nil // byte order means nothing for one byte
 	}
-	return &IntType{Bits: bits, Signed: rest[0] == 'i', Order: order}
+	return &model.IntType{Bits: bits, Signed: rest[0] == 'i', Order: order}
 }
 
 // builtin returns the shared Type of a builtin name, or nil.
-func (c *checker) builtin(name string) *Type {
+func (c *checker) builtin(name string) *model.Type {
 	if t, ok := c.ints[name]; ok {
 		return t
 	}
-	var t *Type
+	var t *model.Type
 	if name == "bool" {
-		t = &Type{Kind: KindBool, Size: 1, Align: 1}
+		t = &model.Type{Kind: model.KindBool, Size: 1, Align: 1}
 	} else if it := builtinInt(name); it != nil {
 		n := it.Bits / 8
-		t = &Type{Kind: KindInt, Int: *it, Size: n, Align: n}
+		t = &model.Type{Kind: model.KindInt, Int: *it, Size: n, Align: n}
 	} else {
 		return nil
 	}
@@ -232,16 +236,16 @@ func (c *checker) builtin(name string) *Type {
 }
 
 // named resolves a type name at a use.
-func (c *checker) named(pos Pos, name string) *Type {
+func (c *checker) named(pos model.Pos, name string) *model.Type {
 	if t := c.builtin(name); t != nil {
 		return t
 	}
 	e, ok := c.types[name]
 	if !ok {
 		if _, isConst := c.consts[name]; isConst {
-			c.errs.add(pos, "%s is a constant, not a type", name)
+			c.errs.Add(pos, "%s is a constant, not a type", name)
 		} else {
-			c.errs.add(pos, "undefined type %s%s", name, c.typeHint(name))
+			c.errs.Add(pos, "undefined type %s%s", name, c.typeHint(name))
 		}
 		return nil
 	}
@@ -254,7 +258,7 @@ func (c *checker) named(pos Pos, name string) *Type {
 	}
 	e.state = resolving
 	c.stack = append(c.stack, name)
-	e.t = &Type{Name: name, Pos: e.pos}
+	e.t = &model.Type{Name: name, Pos: e.pos}
 	switch {
 	case e.enum != nil:
 		c.enum(e.t, e.enum)
@@ -285,10 +289,10 @@ func (c *checker) cycle(name string) {
 	for _, n := range c.stack[i:] {
 		c.types[n].broken = true
 	}
-	c.errs.add(c.types[name].pos, "invalid recursive type %s: %s", name, strings.Join(path, " → "))
+	c.errs.Add(c.types[name].pos, "invalid recursive type %s: %s", name, strings.Join(path, " → "))
 }
 
-func (c *checker) declaredSize(t *Type, e *Expr) {
+func (c *checker) declaredSize(t *model.Type, e *syntax.Expr) {
 	if e == nil {
 		return
 	}
@@ -296,8 +300,8 @@ func (c *checker) declaredSize(t *Type, e *Expr) {
 	if v == nil {
 		return
 	}
-	if !v.IsInt64() || v.Int64() < 0 || v.Int64() > MaxMsgSize {
-		c.errs.add(e.Pos, "declared size %s out of range [0, %d]", v, MaxMsgSize)
+	if !v.IsInt64() || v.Int64() < 0 || v.Int64() > model.MaxMsgSize {
+		c.errs.Add(e.Pos, "declared size %s out of range [0, %d]", v, model.MaxMsgSize)
 		return
 	}
 	t.DeclaredSize = int(v.Int64())
@@ -306,43 +310,43 @@ func (c *checker) declaredSize(t *Type, e *Expr) {
 		if t.Variable {
 			what = "has a fixed part of"
 		}
-		c.errs.add(e.Pos, "%s %s %s %d bytes, not the declared size %d", t.Kind, t.Name, what, t.Size, t.DeclaredSize)
+		c.errs.Add(e.Pos, "%s %s %s %d bytes, not the declared size %d", t.Kind, t.Name, what, t.Size, t.DeclaredSize)
 	}
 }
 
 // smallInt evaluates e as a count or size in [lo, MaxMsgSize].
-func (c *checker) smallInt(e *Expr, what string, lo int) (int, bool) {
+func (c *checker) smallInt(e *syntax.Expr, what string, lo int) (int, bool) {
 	v := c.evalExpr(e)
 	if v == nil {
 		return 0, false
 	}
-	if !v.IsInt64() || v.Int64() < int64(lo) || v.Int64() > MaxMsgSize {
-		c.errs.add(e.Pos, "%s %s out of range [%d, %d]", what, v, lo, MaxMsgSize)
+	if !v.IsInt64() || v.Int64() < int64(lo) || v.Int64() > model.MaxMsgSize {
+		c.errs.Add(e.Pos, "%s %s out of range [%d, %d]", what, v, lo, model.MaxMsgSize)
 		return 0, false
 	}
 	return int(v.Int64()), true
 }
 
-func (c *checker) enum(t *Type, d *EnumDecl) {
+func (c *checker) enum(t *model.Type, d *syntax.EnumDecl) {
 	t.Doc = d.Doc
-	t.Kind = KindEnum
+	t.Kind = model.KindEnum
 	if d.Keyword == "flags" {
-		t.Kind = KindFlags
+		t.Kind = model.KindFlags
 	}
 	base := c.builtin(d.Base.Name)
-	if base == nil || base.Kind != KindInt {
-		c.errs.add(d.Base.Pos, "%s %s: underlying type %s is not an integer type", d.Keyword, d.Name, d.Base.Name)
+	if base == nil || base.Kind != model.KindInt {
+		c.errs.Add(d.Base.Pos, "%s %s: underlying type %s is not an integer type", d.Keyword, d.Name, d.Base.Name)
 		base = c.builtin("u32")
 	}
 	if d.Base.Selector != nil {
-		c.errs.add(d.Base.Selector.Pos, "unexpected selector on an underlying type")
+		c.errs.Add(d.Base.Selector.Pos, "unexpected selector on an underlying type")
 	}
 	t.Int, t.Size, t.Align = base.Int, base.Size, base.Align
-	names := map[string]Pos{}
-	values := map[string]*EnumEntry{}
+	names := map[string]model.Pos{}
+	values := map[string]*syntax.EnumEntry{}
 	for _, en := range d.Entries {
 		if prev, dup := names[en.Name]; dup {
-			c.errs.add(en.Pos, "duplicate value name %s in %s", en.Name, d.Name).Related = &Related{Pos: prev, Msg: "previous declaration"}
+			c.errs.Add(en.Pos, "duplicate value name %s in %s", en.Name, d.Name).Related = &source.Related{Pos: prev, Msg: "previous declaration"}
 			continue
 		}
 		names[en.Name] = en.Pos
@@ -351,15 +355,15 @@ func (c *checker) enum(t *Type, d *EnumDecl) {
 			continue
 		}
 		if !fitsInt(v, t.Int) {
-			c.errs.add(en.Value.Pos, "value %s of %s.%s does not fit %s", v, d.Name, en.Name, t.Int.Name())
+			c.errs.Add(en.Value.Pos, "value %s of %s.%s does not fit %s", v, d.Name, en.Name, t.Int.Name())
 			continue
 		}
 		if prev, dup := values[v.String()]; dup {
-			c.errs.add(en.Pos, "%s.%s has the same value %s as %s", d.Name, en.Name, v, prev.Name).Related = &Related{Pos: prev.Pos, Msg: "previous value"}
+			c.errs.Add(en.Pos, "%s.%s has the same value %s as %s", d.Name, en.Name, v, prev.Name).Related = &source.Related{Pos: prev.Pos, Msg: "previous value"}
 			continue
 		}
 		values[v.String()] = en
-		t.Values = append(t.Values, &Value{Name: en.Name, Pos: en.Pos, Doc: en.Doc, Value: v})
+		t.Values = append(t.Values, &model.Value{Name: en.Name, Pos: en.Pos, Doc: en.Doc, Value: v})
 	}
 }
 

@@ -1,12 +1,16 @@
-package dsl
+package syntax
 
 import (
 	"errors"
 	"reflect"
 	"strings"
 
+	"strconv"
+
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/cngen/cngen/dsl/source"
 )
 
 // cnLexer splits a .cn file into tokens. Comments are dropped by the
@@ -36,7 +40,7 @@ func Parse(filename string, src []byte) (f *File, err error) {
 		// must never crash on input: turn a surprise into an error.
 		if r := recover(); r != nil {
 			f = nil
-			err = ErrorList{{Pos: Pos{Filename: filename, Line: 1, Column: 1},
+			err = source.ErrorList{{Pos: source.Pos{Filename: filename, Line: 1, Column: 1},
 				Msg: "internal parser error: " + toString(r)}}
 		}
 	}()
@@ -60,9 +64,9 @@ func syntaxError(filename string, err error) error {
 		if pos.Filename == "" {
 			pos.Filename = filename
 		}
-		return ErrorList{{Pos: pos, Msg: "syntax error: " + tidyMessage(perr.Message())}}
+		return source.ErrorList{{Pos: source.Pos(pos), Msg: "syntax error: " + tidyMessage(perr.Message())}}
 	}
-	return ErrorList{{Pos: Pos{Filename: filename, Line: 1, Column: 1}, Msg: err.Error()}}
+	return source.ErrorList{{Pos: source.Pos{Filename: filename, Line: 1, Column: 1}, Msg: err.Error()}}
 }
 
 // tidyMessage rewrites participle's wording into the user's terms: the
@@ -126,12 +130,12 @@ func toString(r any) string {
 const maxNesting = 100
 
 // nestingError is a file that nests deeper than maxNesting.
-type nestingError struct{ pos Pos }
+type nestingError struct{ pos lexer.Position }
 
-func (e *nestingError) Error() string { return posString(e.pos) + ": " + e.Message() }
-func (e *nestingError) Position() Pos { return e.pos }
+func (e *nestingError) Error() string            { return source.Pos(e.pos).String() + ": " + e.Message() }
+func (e *nestingError) Position() lexer.Position { return e.pos }
 func (e *nestingError) Message() string {
-	return "nesting deeper than " + itoa(maxNesting) + " levels"
+	return "nesting deeper than " + strconv.Itoa(maxNesting) + " levels"
 }
 
 // scan lexes the file once before parsing. It maps each line holding a ///
@@ -191,7 +195,7 @@ func scan(filename string, src []byte) (map[int]string, error) {
 	}
 }
 
-var posType = reflect.TypeFor[lexer.Position]()
+var posType = reflect.TypeFor[source.Pos]()
 
 // attachDocs walks the tree and gives every node with a Doc field the
 // block of /// lines that ends on the line just above the node.
@@ -213,7 +217,7 @@ func attachDocs(v reflect.Value, docs map[int]string, taken map[int]bool) {
 		}
 	case reflect.Struct:
 		if doc, pos := v.FieldByName("Doc"), v.FieldByName("Pos"); doc.IsValid() && pos.IsValid() && pos.Type() == posType {
-			if line := pos.Interface().(lexer.Position).Line; !taken[line] {
+			if line := pos.Interface().(source.Pos).Line; !taken[line] {
 				taken[line] = true
 				doc.Set(reflect.ValueOf(docAbove(docs, line)))
 			}

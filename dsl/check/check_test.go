@@ -1,14 +1,18 @@
-package dsl
+package check
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/cngen/cngen/dsl/model"
+	"github.com/cngen/cngen/dsl/source"
 )
 
-func mustLoad(t *testing.T, src string) *Schema {
+func mustLoad(t *testing.T, src string) *model.Schema {
 	t.Helper()
 	s, err := Load("t.cn", []byte(src))
 	if err != nil {
@@ -17,7 +21,7 @@ func mustLoad(t *testing.T, src string) *Schema {
 	return s
 }
 
-func typeNamed(t *testing.T, s *Schema, name string) *Type {
+func typeNamed(t *testing.T, s *model.Schema, name string) *model.Type {
 	t.Helper()
 	for _, ty := range s.Types {
 		if ty.Name == name {
@@ -35,10 +39,10 @@ type layout struct {
 	Fields      []string // name@offset+size/align, with * for dynamic offsets
 }
 
-func layoutOf(t *Type) layout {
+func layoutOf(t *model.Type) layout {
 	l := layout{Size: t.Size, Align: t.Align, Variable: t.Variable}
 	for _, f := range t.Fields {
-		s := f.Name + "@" + itoa(f.Offset) + "+" + itoa(f.Size) + "/" + itoa(f.Align)
+		s := f.Name + "@" + strconv.Itoa(f.Offset) + "+" + strconv.Itoa(f.Size) + "/" + strconv.Itoa(f.Align)
 		if f.Dynamic {
 			s += "*"
 		}
@@ -229,20 +233,20 @@ family many idx 12 {
 		t.Errorf("groups (-want +got):\n%s", diff)
 	}
 	ping := echo.Messages[0]
-	if ping.Kind != Call || ping.Reply == nil || ping.Val != 1 || many.Sender != SenderKernel || echo.Sender != SenderAny {
+	if ping.Kind != model.Call || ping.Reply == nil || ping.Val != 1 || many.Sender != model.SenderKernel || echo.Sender != model.SenderAny {
 		t.Errorf("family fields not resolved: %+v %+v", ping, many)
 	}
-	if diff := cmp.Diff([]Direction{Out, In}, ping.Directions()); diff != "" {
+	if diff := cmp.Diff([]model.Direction{model.Out, model.In}, ping.Directions()); diff != "" {
 		t.Errorf("call directions (-want +got):\n%s", diff)
 	}
-	if many.Messages[0].Type.Kind != KindBytes {
+	if many.Messages[0].Type.Kind != model.KindBytes {
 		t.Errorf("bytes payload has kind %v", many.Messages[0].Type.Kind)
 	}
 }
 
 func TestErrorsSortedWithPositions(t *testing.T) {
 	_, err := Load("e.cn", []byte("package p\nstruct b { x nope }\nstruct a { y zip }\nconst C = 1/0\n"))
-	var list ErrorList
+	var list source.ErrorList
 	if !errors.As(err, &list) {
 		t.Fatalf("err = %v, want ErrorList", err)
 	}

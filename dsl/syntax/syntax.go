@@ -1,6 +1,6 @@
-package dsl
+package syntax
 
-import "github.com/alecthomas/participle/v2/lexer"
+import "github.com/cngen/cngen/dsl/source"
 
 // The syntax tree of a .cn file, as participle fills it. It carries syntax
 // only: nothing is resolved here, and the checker never mutates it. Every
@@ -11,21 +11,21 @@ import "github.com/alecthomas/participle/v2/lexer"
 
 // File is a whole .cn file.
 type File struct {
-	Pos     lexer.Position
+	Pos     source.Pos
 	Package *PackageClause `parser:"@@?"`
 	Decls   []*Decl        `parser:"@@*"`
 }
 
 // PackageClause is `package name`.
 type PackageClause struct {
-	Pos  lexer.Position
+	Pos  source.Pos
 	Doc  []string
 	Name string `parser:"'package' @Ident"`
 }
 
 // Decl is one top-level declaration.
 type Decl struct {
-	Pos    lexer.Position
+	Pos    source.Pos
 	Const  *ConstDecl  `parser:"  @@"`
 	Enum   *EnumDecl   `parser:"| @@"`
 	Struct *StructDecl `parser:"| @@"`
@@ -35,7 +35,7 @@ type Decl struct {
 
 // ConstDecl is `const NAME = expr`.
 type ConstDecl struct {
-	Pos   lexer.Position
+	Pos   source.Pos
 	Doc   []string
 	Name  string `parser:"'const' @Ident '='"`
 	Value *Expr  `parser:"@@"`
@@ -43,7 +43,7 @@ type ConstDecl struct {
 
 // EnumDecl is `enum name : u32 { … }` or `flags name : u32 { … }`.
 type EnumDecl struct {
-	Pos     lexer.Position
+	Pos     source.Pos
 	Doc     []string
 	Keyword string       `parser:"@('enum' | 'flags')"`
 	Name    string       `parser:"@Ident"`
@@ -53,7 +53,7 @@ type EnumDecl struct {
 
 // EnumEntry is `name = expr`.
 type EnumEntry struct {
-	Pos   lexer.Position
+	Pos   source.Pos
 	Doc   []string
 	Name  string `parser:"@Ident '='"`
 	Value *Expr  `parser:"@@"`
@@ -61,7 +61,7 @@ type EnumEntry struct {
 
 // StructDecl is `struct name [packed] [size N] { fields }`.
 type StructDecl struct {
-	Pos    lexer.Position
+	Pos    source.Pos
 	Doc    []string
 	Name   string       `parser:"'struct' @Ident"`
 	Packed bool         `parser:"@'packed'?"`
@@ -72,7 +72,7 @@ type StructDecl struct {
 // UnionDecl is a plain union `union name [packed] [size N] { fields }` or a
 // switch union `union name switch sel { variants }`.
 type UnionDecl struct {
-	Pos      lexer.Position
+	Pos      source.Pos
 	Doc      []string
 	Name     string         `parser:"'union' @Ident"`
 	Packed   bool           `parser:"@'packed'?"`
@@ -84,7 +84,7 @@ type UnionDecl struct {
 
 // VariantDecl is `case => type` or `default => type` in a switch union.
 type VariantDecl struct {
-	Pos     lexer.Position
+	Pos     source.Pos
 	Doc     []string
 	Default bool      `parser:"( @'default'"`
 	Case    string    `parser:"| @Ident ) '=>'"`
@@ -93,7 +93,7 @@ type VariantDecl struct {
 
 // FieldDecl is `name type [align(N)]`.
 type FieldDecl struct {
-	Pos   lexer.Position
+	Pos   source.Pos
 	Doc   []string
 	Name  string    `parser:"@Ident"`
 	Type  *TypeExpr `parser:"@@"`
@@ -102,7 +102,7 @@ type FieldDecl struct {
 
 // TypeExpr is a type as written at a use.
 type TypeExpr struct {
-	Pos     lexer.Position
+	Pos     source.Pos
 	Array   *ArrayType    `parser:"  @@"`
 	CString *Expr         `parser:"| 'cstring' '[' @@ ']'"`
 	Bytes   *SizedType    `parser:"| 'bytes' @@"`
@@ -114,40 +114,40 @@ type TypeExpr struct {
 
 // ArrayType is `[N]T`, `[f]T` or `[]T`.
 type ArrayType struct {
-	Pos  lexer.Position
+	Pos  source.Pos
 	Len  *Expr     `parser:"'[' @@? ']'"`
 	Elem *TypeExpr `parser:"@@"`
 }
 
 // SizedType is the optional `[N]` or `[f]` after bytes and string.
 type SizedType struct {
-	Pos lexer.Position
+	Pos source.Pos
 	Len *Expr `parser:"('[' @@ ']')?"`
 }
 
 // InlineStruct is `struct [packed] { fields }` written as a switch variant.
 type InlineStruct struct {
-	Pos    lexer.Position
+	Pos    source.Pos
 	Packed bool         `parser:"'struct' @'packed'?"`
 	Fields []*FieldDecl `parser:"'{' @@* '}'"`
 }
 
 // TypeRef names a type, with an optional selector: `event_data(what)`.
 type TypeRef struct {
-	Pos      lexer.Position
+	Pos      source.Pos
 	Name     string `parser:"@Ident"`
 	Selector *Ident `parser:"('(' @@ ')')?"`
 }
 
 // Ident is a name with its position.
 type Ident struct {
-	Pos  lexer.Position
+	Pos  source.Pos
 	Name string `parser:"@Ident"`
 }
 
 // FamilyDecl is `family name idx N { items }`.
 type FamilyDecl struct {
-	Pos   lexer.Position
+	Pos   source.Pos
 	Doc   []string
 	Name  string        `parser:"'family' @Ident"`
 	Idx   *Expr         `parser:"'idx' @@"`
@@ -156,7 +156,7 @@ type FamilyDecl struct {
 
 // FamilyItem is one line of a family body.
 type FamilyItem struct {
-	Pos     lexer.Position
+	Pos     source.Pos
 	Groups  []*Expr      `parser:"  'group' @@ (',' @@)*"`
 	Sender  *Ident       `parser:"| 'sender' @@"`
 	Message *MessageDecl `parser:"| @@"`
@@ -165,7 +165,7 @@ type FamilyItem struct {
 // MessageDecl is `send|event NAME val N TYPE` or
 // `call NAME val N TYPE -> TYPE`.
 type MessageDecl struct {
-	Pos   lexer.Position
+	Pos   source.Pos
 	Doc   []string
 	Kind  string    `parser:"@('send' | 'event' | 'call')"`
 	Name  string    `parser:"@Ident"`
@@ -178,21 +178,21 @@ type MessageDecl struct {
 // operators, as written. The checker groups them by C precedence, from
 // lowest: | ^ & (<< >>) (+ -) (* / %); unary - and ~ bind tightest.
 type Expr struct {
-	Pos   lexer.Position
+	Pos   source.Pos
 	Left  *Unary   `parser:"@@"`
 	Right []*BinOp `parser:"@@*"`
 }
 
 // BinOp is a binary operator and the operand after it.
 type BinOp struct {
-	Pos   lexer.Position
+	Pos   source.Pos
 	Op    string `parser:"@('|' | '^' | '&' | Shift | '+' | '-' | '*' | '/' | '%')"`
 	Right *Unary `parser:"@@"`
 }
 
 // Unary is `-x`, `~x` or a primary.
 type Unary struct {
-	Pos     lexer.Position
+	Pos     source.Pos
 	Op      string   `parser:"(@('-' | '~')"`
 	Operand *Unary   `parser:" @@)"`
 	Primary *Primary `parser:"| @@"`
@@ -200,7 +200,7 @@ type Unary struct {
 
 // Primary is a number, a constant name or a parenthesised expression.
 type Primary struct {
-	Pos    lexer.Position
+	Pos    source.Pos
 	Number string `parser:"  @Int"`
 	Name   string `parser:"| @Ident"`
 	Paren  *Expr  `parser:"| '(' @@ ')'"`

@@ -1,14 +1,14 @@
-package dsl
+package model
 
 import (
 	"math/big"
+	"strconv"
 
-	"github.com/alecthomas/participle/v2/lexer"
+	"github.com/cngen/cngen/dsl/source"
 )
 
-// Pos is a position in a .cn file: file name, byte offset, line and column
-// (both 1-based).
-type Pos = lexer.Position
+// Pos is a position in a .cn file.
+type Pos = source.Pos
 
 // Schema is a checked .cn file: every name resolved, every type laid out
 // as GCC lays it out on x86-64 and arm64. It holds no target-language
@@ -296,7 +296,7 @@ const MaxGroup = 32
 // the kernel.
 const CNNetlinkUsers = 11
 
-func itoa(n int) string { return big.NewInt(int64(n)).String() }
+func itoa(n int) string { return strconv.Itoa(n) }
 
 // String writes the type as .cn would: its name when it has one, else the
 // construct (u32, [4]u8, cstring[16], bytes[len], []fork_event, pad 3).

@@ -1,9 +1,11 @@
-package dsl
+package check
 
 import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/cngen/cngen/dsl/source"
 )
 
 // FuzzParse feeds arbitrary text to the parser and checker: they must never
@@ -27,7 +29,7 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		list, ok := err.(ErrorList)
+		list, ok := err.(source.ErrorList)
 		if !ok || len(list) == 0 {
 			t.Fatalf("error %v (%T) is not a non-empty ErrorList", err, err)
 		}

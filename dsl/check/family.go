@@ -1,0 +1,175 @@
+package check
+
+import (
+	"math/big"
+
+	"github.com/cngen/cngen/dsl/model"
+	"github.com/cngen/cngen/dsl/source"
+	"github.com/cngen/cngen/dsl/syntax"
+)
+
+var maxU32 = big.NewInt(1<<32 - 1)
+
+// u32 evaluates e as a value in [lo, 2^32-1].
+func (c *checker) u32(e *syntax.Expr, what string, lo int64) (uint32, bool) {
+	v := c.evalExpr(e)
+	if v == nil {
+		return 0, false
+	}
+	if v.Cmp(big.NewInt(lo)) < 0 || v.Cmp(maxU32) > 0 {
+		c.errs.Add(e.Pos, "%s %s out of range [%d, %d]", what, v, lo, maxU32)
+		return 0, false
+	}
+	return uint32(v.Uint64()), true
+}
+
+func (c *checker) families(s *model.Schema, f *syntax.File) {
+	names := map[string]model.Pos{}
+	idxs := map[uint32]model.Pos{}
+	for _, d := range f.Decls {
+		fd := d.Family
+		if fd == nil {
+			continue
+		}
+		if prev, dup := names[fd.Name]; dup {
+			c.errs.Add(fd.Pos, "family %s redeclared", fd.Name).Related = &source.Related{Pos: prev, Msg: "previous declaration"}
+			continue
+		}
+		names[fd.Name] = fd.Pos
+		fam := c.family(fd)
+		if fam == nil {
+			continue
+		}
+		if prev, dup := idxs[fam.Idx]; dup {
+			c.errs.Add(fd.Idx.Pos, "family %s: idx %d is already used", fd.Name, fam.Idx).Related = &source.Related{Pos: prev, Msg: "other family"}
+		}
+		idxs[fam.Idx] = fd.Pos
+		s.Families = append(s.Families, fam)
+	}
+}
+
+// msgKey is a (val, direction) slot of a family.
+type msgKey struct {
+	val uint32
+	dir model.Direction
+}
+
+func (c *checker) family(fd *syntax.FamilyDecl) *model.Family {
+	fam := &model.Family{Name: fd.Name, Pos: fd.Pos, Doc: fd.Doc}
+	idx, ok := c.u32(fd.Idx, "idx", 0)
+	fam.Idx = idx
+	var senderPos *model.Pos
+	groups := map[uint32]bool{}
+	names := map[string]model.Pos{}
+	slots := map[msgKey]*syntax.MessageDecl{}
+	for _, it := range fd.Items {
+		switch {
+		case it.Sender != nil:
+			if senderPos != nil {
+				c.errs.Add(it.Pos, "family %s: sender given twice", fd.Name).Related = &source.Related{Pos: *senderPos, Msg: "first given"}
+				continue
+			}
+			senderPos = &it.Pos
+			switch it.Sender.Name {
+			case "kernel":
+				fam.Sender = model.SenderKernel
+			case "any":
+				fam.Sender = model.SenderAny
+			default:
+				c.errs.Add(it.Sender.Pos, "unknown sender %s: want kernel or any", it.Sender.Name)
+			}
+		case it.Message != nil:
+			if m := c.message(fd, it.Message, names, slots); m != nil {
+				fam.Messages = append(fam.Messages, m)
+			}
+		default:
+			for _, g := range it.Groups {
+				n, ok := c.u32(g, "group", 1)
+				if !ok {
+					continue
+				}
+				if n > model.MaxGroup {
+					c.errs.Add(g.Pos, "family %s: group %d is beyond the %d multicast groups of a connector socket", fd.Name, n, model.MaxGroup)
+					continue
+				}
+				if groups[n] {
+					c.errs.Add(g.Pos, "family %s: group %d listed twice", fd.Name, n)
+					continue
+				}
+				groups[n] = true
+				fam.Groups = append(fam.Groups, n)
+			}
+		}
+	}
+	if len(fam.Groups) == 0 && idx > 0 && idx <= model.MaxGroup {
+		fam.Groups = []uint32{idx} // the kernel's rule: group = idx
+	}
+	if !ok {
+		return nil
+	}
+	return fam
+}
+
+func (c *checker) message(fd *syntax.FamilyDecl, md *syntax.MessageDecl, names map[string]model.Pos, slots map[msgKey]*syntax.MessageDecl) *model.Message {
+	if prev, dup := names[md.Name]; dup {
+		c.errs.Add(md.Pos, "family %s: message %s redeclared", fd.Name, md.Name).Related = &source.Related{Pos: prev, Msg: "previous declaration"}
+		return nil
+	}
+	names[md.Name] = md.Pos
+	m := &model.Message{Name: md.Name, Pos: md.Pos, Doc: md.Doc}
+	switch md.Kind {
+	case "send":
+		m.Kind = model.Send
+	case "event":
+		m.Kind = model.Event
+	default:
+		m.Kind = model.Call
+	}
+	val, ok := c.u32(md.Val, "val", 0)
+	m.Val = val
+	m.Type = c.messageType(md.Type)
+	switch {
+	case m.Kind == model.Call && md.Reply == nil:
+		c.errs.Add(md.Pos, "call %s needs a reply type: call %s val N REQUEST -> REPLY", md.Name, md.Name)
+	case m.Kind != model.Call && md.Reply != nil:
+		c.errs.Add(md.Reply.Pos, "%s %s cannot have a reply: only a call has one", md.Kind, md.Name)
+	case md.Reply != nil:
+		m.Reply = c.messageType(md.Reply)
+	}
+	if !ok {
+		return nil
+	}
+	for _, dir := range m.Directions() {
+		k := msgKey{val, dir}
+		if prev, dup := slots[k]; dup {
+			c.errs.Add(md.Val.Pos, "family %s: val %d is already used %s by %s", fd.Name, val, dirWords(dir), prev.Name).Related = &source.Related{Pos: prev.Pos, Msg: "other message"}
+			continue
+		}
+		slots[k] = md
+	}
+	if m.Type == nil || (m.Kind == model.Call && m.Reply == nil) {
+		return nil
+	}
+	return m
+}
+
+func dirWords(d model.Direction) string {
+	if d == model.Out {
+		return "towards the peer"
+	}
+	return "towards the client"
+}
+
+// messageType resolves a message payload and checks that it fits in one
+// connector message.
+func (c *checker) messageType(te *syntax.TypeExpr) *model.Type {
+	t := c.typeExpr(te, &scope{owner: "message"})
+	if t == nil {
+		return nil
+	}
+	if t.Size > model.MaxMsgSize {
+		c.errs.Add(te.Pos, "%s takes at least %d bytes: more than a connector message holds (%d)", t, t.Size, model.MaxMsgSize)
+		return nil
+	}
+	return t
+}
