@@ -6,196 +6,132 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/cngen/cngen/dsl/model"
+	"github.com/cngen/cngen/dsl/wire"
 )
 
-// decodeSlots is the body of a decode function: it decodes slots from b
-// and returns the bytes used, at least size unless b is shorter.
-func (f *fn) decodeSlots(slots []*slot, size int) []jen.Code {
-	c := &cursor{known: true}
-	out := f.decodeRun(slots, c)
+// This file emits decoders from the wire plan (see package wire for the
+// rules): for each run of rigid fields one length check, whose failure
+// asks the type's short-buffer table for the field to name, then loads at
+// constant offsets; every other field alone, by the rules of its type.
+
+// decodeStruct is the body of a struct's decoder: UnmarshalBinary
+// (returning an error) for a fixed struct, decode (returning the bytes
+// used too) for a variable one.
+func (g *gen) decodeStruct(l *wire.Layout) []jen.Code {
+	fail := failDecodeErr
+	if l.Type.Variable {
+		fail = failDecode
+	}
+	f := g.newFn(l.Name, fail)
+	c := knownAt(off{})
+	out := f.decodeFields(l, ident("x"), c)
+	if !l.Type.Variable {
+		return append(out, jen.Return(jen.Nil()))
+	}
 	var used *jen.Statement
 	switch {
-	case c.known && max(c.k, size) == 0:
+	case c.known && max(c.o.k, l.Type.Size) == 0:
 		return append(out, jen.Return(jen.Lit(0), jen.Nil()))
 	case c.known:
-		used = jen.Lit(max(c.k, size))
-	case size == 0:
+		used = jen.Lit(max(c.o.k, l.Type.Size))
+	case l.Type.Size <= c.least:
 		used = jen.Id("p")
 	default:
-		used = jen.Max(jen.Id("p"), jen.Lit(size))
+		used = jen.Max(jen.Id("p"), jen.Lit(l.Type.Size))
 	}
-	return append(out, jen.Return(jen.Min(f.lenB(), used), jen.Nil()))
+	return append(out, jen.Return(jen.Min(lenB(), used), jen.Nil()))
 }
 
-// decodeRun decodes slots from the cursor on.
-func (f *fn) decodeRun(slots []*slot, c *cursor) []jen.Code {
+// decodeFields decodes the fields of l into x, from the cursor on.
+func (f *fn) decodeFields(l *wire.Layout, x lvalue, c *cursor) []jen.Code {
 	var out []jen.Code
-	for i := 0; i < len(slots); {
-		s := slots[i]
-		out = append(out, f.place(c, s)...)
-		if !c.known || !rigid(s.t) {
-			out = append(out, f.cursorDecode(s, c)...)
-			i++
+	for i := 0; i < len(l.Fields); {
+		fd := l.Fields[i]
+		if r := fd.Run; r != nil {
+			out = append(out, f.runCheck(l, r)...)
+			for _, rf := range r.Fields {
+				out = append(out, f.load(rf.Type, f.g.fieldLV(x, rf), off{k: rf.Off}, rf.Name, rf.Open)...)
+			}
+			last := r.Fields[len(r.Fields)-1]
+			c.known, c.o = true, off{k: last.Off + last.Size}
+			i += len(r.Fields)
 			continue
 		}
-		// A run of rigid fields at constant offsets: one length check,
-		// then plain loads.
-		j := i + 1
-		for j < len(slots) && !slots[j].dynamic && rigid(slots[j].t) {
-			j++
-		}
-		end := slots[j-1].off + slots[j-1].t.Size
-		run := f.flatten(slots[i:j])
-		out = append(out, f.check(run)...)
-		for _, s := range run {
-			if s.lv != nil {
-				out = append(out, f.fixed(s.t, s.lv, off{buf: f.buf, k: s.off}, s.name)...)
-			}
-		}
-		f.seek(c, end)
-		i = j
-	}
-	return out
-}
-
-// decodeSwitch decodes the variant of switch union slot s that its
-// selector picks, in line: one switch, and each variant decoded like the
-// fields around it. The cursor ends after the union: its size, or more
-// when the variant is longer.
-func (f *fn) decodeSwitch(s *slot, c *cursor) []jen.Code {
-	t := s.t
-	var out []jen.Code
-	start := jen.Lit(c.k)
-	if !c.known {
-		st := f.temp("start")
-		out = append(out, jen.Id(st).Op(":=").Id("p"))
-		start = jen.Id(st)
-	}
-	end := func() *jen.Statement { return start.Clone().Op("+").Lit(t.Size) }
-	if c.known {
-		end = func() *jen.Statement { return jen.Lit(c.k + t.Size) }
-	}
-	if t.Variable && f.define("p") == ":=" {
-		out = append(out, jen.Var().Id("p").Int())
-	}
-	var cases []jen.Code
-	for _, v := range variants(t) {
-		f.push()
-		cc := *c
-		vs := &slot{name: joinName(s.name, v.Name()), t: v.Type, last: s.last, lv: dot(s.lv, f.g.names.variants[v])}
-		if cc.known {
-			vs.off = cc.k
+		if !fd.Dynamic {
+			c.known, c.o = true, off{k: fd.Off}
 		} else {
-			vs.dynamic, vs.align = true, 1
+			out = append(out, f.alignTo(c, fd.Align)...)
 		}
-		body := f.decodeRun([]*slot{vs}, &cc)
-		switch {
-		case t.Variable && cc.known && c.known:
-			body = append(body, jen.Id("p").Op("=").Lit(max(cc.k, c.k+t.Size)))
-		case t.Variable && cc.known:
-			body = append(body, jen.Id("p").Op("=").Max(jen.Lit(cc.k), end()))
-		case t.Variable:
-			body = append(body, jen.Id("p").Op("=").Max(jen.Id("p"), end()))
-		case !cc.known && c.known:
-			body = append(body, jen.Id("_").Op("=").Id("p"))
-		}
-		f.pop()
-		if v.Case == nil {
-			cases = append(cases, jen.Default().Block(body...))
-		} else {
-			cases = append(cases, jen.Case(jen.Id(f.g.names.values[v.Case])).Block(body...))
-		}
-	}
-	if t.Default == nil {
-		cases = append(cases, jen.Default().Block(
-			f.fail(f, f.errorf("UnknownValue", jen.Lit(f.typ), jen.Lit(s.name), start.Clone(), s.sel().Dot("String").Call()))))
-	}
-	out = append(out, jen.Switch(s.sel()).Block(cases...))
-	switch {
-	case t.Variable:
-		c.known = false
-	case c.known:
-		c.k += t.Size
-	default:
-		out = append(out, jen.Id("p").Op("=").Add(end()))
+		out = append(out, f.alone(fd.Type, f.g.fieldLV(x, fd), c, fd.Name, fieldCtx{field: fd, x: x})...)
+		i++
 	}
 	return out
 }
 
-func joinName(a, b string) string {
-	if a == "" {
-		return b
-	}
-	return a + "." + b
+// fieldCtx is what decoding a field alone needs besides its type.
+type fieldCtx struct {
+	field *wire.Field // nil for an element or an arm
+	x     lvalue      // the struct the field is in
 }
 
-func dot(lv func() *jen.Statement, id string) func() *jen.Statement {
-	return func() *jen.Statement { return lv().Dot(id) }
-}
+func (fc fieldCtx) open() bool { return fc.field != nil && fc.field.Open }
 
-// flatten replaces the rigid structs of a run by their fields, so that
-// nested fields load at constant offsets in the same function, after the
-// same length check, and a short buffer names the innermost field.
-func (f *fn) flatten(run []*slot) []*slot {
-	var out []*slot
-	for _, s := range run {
-		if s.t.Kind != model.KindStruct || s.lv == nil {
-			out = append(out, s)
-			continue
-		}
-		var inner []*slot
-		for _, fd := range s.t.Fields {
-			in := &slot{name: joinName(s.name, fd.Name), t: fd.Type, off: s.off + fd.Offset, align: fd.Align}
-			if fd.Type.Kind != model.KindPad {
-				lv, id := s.lv, f.g.names.fields[fd]
-				in.lv = func() *jen.Statement { return lv().Dot(id) }
-			}
-			inner = append(inner, in)
-		}
-		out = append(out, f.flatten(inner)...)
-	}
-	return out
-}
-
-// check is the one length check of a run of rigid slots; when it fails,
-// the slow path finds the first slot that does not fit.
-func (f *fn) check(run []*slot) []jen.Code {
-	type span struct {
-		s   *slot
-		end int
-	}
-	var spans []span
-	end := 0
-	for _, s := range run {
-		if e := s.off + s.t.Size; s.t.Size > 0 && e > end {
-			spans = append(spans, span{s, e})
-			end = e
-		}
-	}
-	if len(spans) == 0 {
+// runCheck is the one length check of a run.
+func (f *fn) runCheck(l *wire.Layout, r *wire.Run) []jen.Code {
+	if r.Need == 0 {
 		return nil
 	}
-	short := func(s *slot) []jen.Code {
+	defer func() { f.bound = max(f.bound, r.Need) }()
+	return []jen.Code{jen.If(lenB().Op("<").Lit(r.Need)).Block(
+		f.fail(f, jen.Id(f.g.names.tables[l]).Dot("Short").Call(lenB())))}
+}
+
+// load decodes a rigid t at o into lv; its bytes are known to be there.
+func (f *fn) load(t *model.Type, lv lvalue, o off, path string, open bool) []jen.Code {
+	switch t.Kind {
+	case model.KindInt, model.KindFlags:
+		return []jen.Code{lv().Op("=").Add(f.typedLoad(t, o))}
+	case model.KindEnum:
+		out := []jen.Code{lv().Op("=").Add(f.typedLoad(t, o))}
+		if open {
+			return out
+		}
+		return append(out, jen.If(jen.Op("!").Add(lv()).Dot("valid").Call()).Block(
+			f.fail(f, impl("UnknownValue", jen.Lit(f.typ), jen.Lit(path), o.code(), lv().Dot("String").Call()))))
+	case model.KindBool:
+		return []jen.Code{
+			jen.If(o.at().Op(">").Lit(1)).Block(
+				f.fail(f, impl("InvalidBool", jen.Lit(f.typ), jen.Lit(path), o.code(), o.at()))),
+			lv().Op("=").Add(o.at()).Op("==").Lit(1),
+		}
+	case model.KindCString, model.KindUnion, model.KindBytes:
+		return []jen.Code{jen.Copy(lv().Index(jen.Empty(), jen.Empty()), o.span(t.Size))}
+	case model.KindArray:
+		if isByte(t.Elem) {
+			return []jen.Code{jen.Copy(lv().Index(jen.Empty(), jen.Empty()), o.span(t.Size))}
+		}
+		i := f.temp("i")
+		f.push()
+		body := f.load(t.Elem, lv.index(i), o.index(i, t.Elem.Size), path, false)
+		f.pop()
+		return []jen.Code{jen.For(jen.Id(i).Op(":=").Range().Add(lv())).Block(body...)}
+	case model.KindStruct:
+		if !f.g.inlined(t) {
+			return f.call(lv().Dot("UnmarshalBinary").Call(o.from()), path, o)
+		}
 		var out []jen.Code
-		if s.t.Kind == model.KindStruct && s.lv != nil {
-			// Let the struct name its own field that does not fit.
-			o := off{buf: f.buf, k: s.off}
-			out = f.nested(s, o, f.tail(o))
+		for _, fd := range f.g.plan.Layout(t).Fields {
+			out = append(out, f.load(fd.Type, f.g.fieldLV(lv, fd), o.plus(fd.Off), joinName(path, fd.Name), false)...)
 		}
-		return append(out, f.fail(f, f.errorf("Short", jen.Lit(f.typ), jen.Lit(s.name), jen.Lit(s.off), jen.Lit(s.t.Size), f.lenB())))
+		return out
 	}
-	var body []jen.Code
-	if len(spans) == 1 {
-		body = short(spans[0].s)
-	} else {
-		var cases []jen.Code
-		for _, sp := range spans[:len(spans)-1] {
-			cases = append(cases, jen.Case(f.lenB().Op("<").Lit(sp.end)).Block(short(sp.s)...))
-		}
-		cases = append(cases, jen.Default().Block(short(spans[len(spans)-1].s)...))
-		body = []jen.Code{jen.Switch().Block(cases...)}
-	}
-	return []jen.Code{jen.If(f.lenB().Op("<").Lit(end)).Block(body...)}
+	return nil // pad
+}
+
+// call is a call that returns an error, placed at path and o on failure.
+func (f *fn) call(call *jen.Statement, path string, o off) []jen.Code {
+	return []jen.Code{jen.If(jen.Err().Op(":=").Add(call), jen.Err().Op("!=").Nil()).Block(
+		f.fail(f, impl("Nest", jen.Err(), jen.Lit(f.typ), jen.Lit(path), o.code())))}
 }
 
 // load reads an integer of type it at o, as its unsigned Go type.
@@ -228,229 +164,244 @@ func (f *fn) typedLoad(t *model.Type, o off) *jen.Statement {
 	return raw
 }
 
-// fixed decodes a rigid t at o into lv; the bytes are known to be there.
-func (f *fn) fixed(t *model.Type, lv func() *jen.Statement, o off, name string) []jen.Code {
-	switch t.Kind {
-	case model.KindInt, model.KindFlags:
-		return []jen.Code{lv().Op("=").Add(f.typedLoad(t, o))}
-	case model.KindEnum:
-		return []jen.Code{
-			lv().Op("=").Add(f.typedLoad(t, o)),
-			jen.If(jen.Op("!").Add(lv()).Dot("valid").Call()).Block(
-				f.fail(f, f.errorf("UnknownValue", jen.Lit(f.typ), jen.Lit(name), o.code(), lv().Dot("String").Call()))),
+// alone decodes a field, arm or element of type t at the cursor, which
+// it moves past it.
+func (f *fn) alone(t *model.Type, lv lvalue, c *cursor, path string, fc fieldCtx) []jen.Code {
+	o := c.off()
+	switch {
+	case f.g.plan.Rigid(t) && t.Kind != model.KindStruct:
+		out := f.need(o, f.g.plan.Need(t), impl("Short", jen.Lit(f.typ), jen.Lit(path), o.code(), jen.Lit(f.g.plan.Need(t)), lenB()))
+		out = append(out, f.load(t, lv, o, path, fc.open())...)
+		return append(out, f.advance(c, t.Size)...)
+	case f.g.inlined(t):
+		l := f.g.plan.Layout(t)
+		short := impl("Nest", jen.Id(f.g.names.tables[l]).Dot("Short").Call(f.rem(o)), jen.Lit(f.typ), jen.Lit(path), o.code())
+		out := append(f.need(o, l.Need, short), f.load(t, lv, o, path, false)...)
+		return append(out, f.advance(c, t.Size)...)
+	case t.Kind == model.KindStruct && !t.Variable:
+		out := f.call(lv().Dot("UnmarshalBinary").Call(f.tail(o)), path, o)
+		return append(out, f.advance(c, t.Size)...)
+	case t.Kind == model.KindStruct:
+		out := []jen.Code{
+			jen.List(jen.Id("n"), jen.Err()).Op(f.define("n", "err")).Add(lv()).Dot("decode").Call(f.tail(o)),
+			jen.If(jen.Err().Op("!=").Nil()).Block(f.fail(f, impl("Nest", jen.Err(), jen.Lit(f.typ), jen.Lit(path), o.code()))),
 		}
-	case model.KindBool:
-		return []jen.Code{
-			jen.If(o.at().Op(">").Lit(1)).Block(
-				f.fail(f, f.errorf("InvalidBool", jen.Lit(f.typ), jen.Lit(name), o.code(), o.at()))),
-			lv().Op("=").Add(o.at()).Op("==").Lit(1),
-		}
-	case model.KindCString, model.KindUnion, model.KindBytes:
-		return []jen.Code{jen.Copy(lv().Index(jen.Empty(), jen.Empty()), o.span(t.Size))}
-	case model.KindArray:
-		if isByte(t.Elem) {
-			return []jen.Code{jen.Copy(lv().Index(jen.Empty(), jen.Empty()), o.span(t.Size))}
-		}
+		return append(out, f.advanceBy(c, jen.Id("n"))...)
+	case t.Kind == model.KindSwitch:
+		return f.decodeSwitch(t, lv, c, path, fc)
+	case t.Kind == model.KindArray:
 		i := f.temp("i")
 		f.push()
-		body := f.fixed(t.Elem, func() *jen.Statement { return lv().Index(jen.Id(i)) }, o.index(i, t.Elem.Size), name)
+		body := f.alone(t.Elem, lv.index(i), knownAt(o.index(i, t.Elem.Size)), path, fieldCtx{})
 		f.pop()
-		return []jen.Code{jen.For(jen.Id(i).Op(":=").Range().Add(lv())).Block(body...)}
-	case model.KindStruct:
-		return f.nested(&slot{name: name, t: t, lv: lv}, o, o.from())
-	}
-	return nil // pad
-}
-
-// nested decodes struct slot s from buf, which starts at o.
-func (f *fn) nested(s *slot, o off, buf *jen.Statement) []jen.Code {
-	return []jen.Code{jen.If(
-		jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(s.lv()).Dot("decode").Call(buf),
-		jen.Err().Op("!=").Nil(),
-	).Block(f.fail(f, f.errorf("NestDecode", jen.Err(), jen.Lit(f.typ), jen.Lit(s.name), o.code())))}
-}
-
-// tail is buf[o:], or nothing when o is past its end.
-func (f *fn) tail(o off) *jen.Statement {
-	if o.zero() {
-		return o.b()
-	}
-	return jen.Qual(cnPkg, "Tail").Call(o.b(), o.code())
-}
-
-// rest is the part of b a call-decoded slot may read: the rest of the
-// buffer for the last slot, else at most its size.
-func (f *fn) rest(o off, last bool, size int) *jen.Statement {
-	if last {
-		return f.tail(o)
-	}
-	return jen.Qual(cnPkg, "Window").Call(jen.Id(f.buf), o.code(), jen.Lit(size))
-}
-
-// cursorDecode decodes s at the cursor, checking bounds itself.
-func (f *fn) cursorDecode(s *slot, c *cursor) []jen.Code {
-	t := s.t
-	o := c.off(f.buf)
-	short := func(need *jen.Statement) jen.Code {
-		return f.fail(f, f.errorf("Short", jen.Lit(f.typ), jen.Lit(s.name), o.code(), need, f.lenB()))
-	}
-	var out []jen.Code
-	switch {
-	case rigid(t):
-		if t.Size > 0 {
-			out = append(out, jen.If(f.lenB().Op("<").Add(o.plus(t.Size).code())).Block(short(jen.Lit(t.Size))))
-		}
-		if s.lv != nil {
-			out = append(out, f.fixed(t, s.lv, o, s.name)...)
-		}
+		out := []jen.Code{jen.For(jen.Id(i).Op(":=").Range().Add(lv())).Block(body...)}
 		return append(out, f.advance(c, t.Size)...)
-
-	case t.Kind == model.KindArray: // fixed, but each element has a choice inside
-		i := f.temp("i")
-		eo := o.index(i, t.Elem.Size)
-		out = append(out, jen.For(jen.Id(i).Op(":=").Range().Add(s.lv())).Block(
-			jen.If(
-				jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(s.lv()).Index(jen.Id(i)).Dot("decode").Call(
-					jen.Qual(cnPkg, "Window").Call(jen.Id(f.buf), eo.code(), jen.Lit(t.Elem.Size))),
-				jen.Err().Op("!=").Nil(),
-			).Block(f.fail(f, f.errorf("NestDecode", jen.Err(), jen.Lit(f.typ), jen.Lit(s.name), eo.code()))),
-		))
-		return append(out, f.advance(c, t.Size)...)
-
-	case t.Kind == model.KindSwitch:
-		return f.decodeSwitch(s, c)
-
-	case t.Kind == model.KindStruct:
-		args := []jen.Code{f.rest(o, s.last, t.Size)}
-		if t.Fixed() { // it may use fewer bytes (a short variant), never more
-			out = append(out, jen.If(
-				jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(s.lv()).Dot("decode").Call(args...),
-				jen.Err().Op("!=").Nil(),
-			).Block(f.fail(f, f.errorf("NestDecode", jen.Err(), jen.Lit(f.typ), jen.Lit(s.name), o.code()))))
-			return append(out, f.advance(c, t.Size)...)
-		}
-		out = append(out,
-			jen.List(jen.Id("n"), jen.Err()).Op(f.define("n", "err")).Add(s.lv()).Dot("decode").Call(args...),
-			jen.If(jen.Err().Op("!=").Nil()).Block(
-				f.fail(f, f.errorf("NestDecode", jen.Err(), jen.Lit(f.typ), jen.Lit(s.name), o.code()))),
-		)
-		return append(out, f.advanceBy(c, jen.Id("n"))...)
-
 	case t.Kind == model.KindSlice:
-		return f.sliceDecode(s, c)
-
-	case t.LenField != nil: // string[f], bytes[f]
-		l := f.temp("l")
-		out = append(out, f.lengthValue(s, l, o)...)
-		out = append(out, jen.If(jen.Id(l).Op(">").Add(f.lenB()).Op("-").Add(o.operand())).Block(short(jen.Id(l))))
-		data := o.b().Index(o.code(), o.plusVar(l))
-		if t.Kind == model.KindBytes {
-			out = append(out, s.lv().Op("=").Append(s.lv().Index(jen.Empty(), jen.Lit(0)), data.Op("...")))
-		} else {
-			out = append(out, s.lv().Op("=").Qual(cnPkg, "Text").Call(s.lv(), jen.Qual(cnPkg, "CutNUL").Call(data)))
-		}
-		return append(out, f.advanceBy(c, jen.Id(l))...)
-
-	case t.Kind == model.KindString: // NUL-terminated, up to the rest
-		l := f.temp("l")
-		out = append(out,
-			jen.Id(l).Op(":=").Qual(cnPkg, "IndexNUL").Call(f.tail(o)),
-			jen.If(jen.Id(l).Op("<").Lit(0)).Block(
-				f.fail(f, f.errorf("NoNUL", jen.Lit(f.typ), jen.Lit(s.name), o.code(), f.lenB()))),
-			s.lv().Op("=").Qual(cnPkg, "Text").Call(s.lv(), o.b().Index(o.code(), o.plusVar(l))),
-		)
-		return append(out, f.advanceBy(c, jen.Id(l).Op("+").Lit(1))...)
-
-	default: // bytes: the rest
-		r := f.tail(o)
-		out = append(out, s.lv().Op("=").Append(s.lv().Index(jen.Empty(), jen.Lit(0)), r.Clone().Op("...")))
-		return append(out, f.advanceBy(c, jen.Len(r))...)
+		return f.decodeSlice(t, lv, c, path, fc)
 	}
+	return f.decodeText(t, lv, c, path, fc)
 }
 
-// lengthValue declares l as the value of the length field of sized s,
-// rejecting a negative one.
-func (f *fn) lengthValue(s *slot, l string, o off) []jen.Code {
-	out := []jen.Code{jen.Id(l).Op(":=").Int().Call(s.length())}
-	if it := s.t.LenField.Type.Int; it.Signed || it.Bits >= 32 {
-		out = append(out, jen.If(jen.Id(l).Op("<").Lit(0)).Block(
-			f.fail(f, f.errorf("InvalidLength", jen.Lit(f.typ), jen.Lit(s.name), o.code(), jen.Id(l)))))
+// need checks that b holds n bytes from o, failing with err.
+func (f *fn) need(o off, n int, err jen.Code) []jen.Code {
+	if n == 0 {
+		return nil
+	}
+	if o.constant() {
+		if o.k+n <= f.bound {
+			return nil
+		}
+		defer func() { f.bound = o.k + n }()
+		return []jen.Code{jen.If(lenB().Op("<").Lit(o.k + n)).Block(f.fail(f, err))}
+	}
+	return []jen.Code{jen.If(lenB().Op("<").Add(o.plus(n).code())).Block(f.fail(f, err))}
+}
+
+// decodeSwitch decodes the arm of switch union t that the selector picks:
+// in line when the union is held by this field alone and small, else by
+// the union's own decode method.
+func (f *fn) decodeSwitch(t *model.Type, lv lvalue, c *cursor, path string, fc fieldCtx) []jen.Code {
+	o := c.off()
+	sel := f.g.fieldLV(fc.x, fc.field.Selector)
+	if !f.g.switchInline(t) {
+		call := lv().Dot("decode").Call(f.tail(o), sel())
+		if !t.Variable {
+			return append(f.call(call, path, o), f.advance(c, t.Size)...)
+		}
+		out := []jen.Code{
+			jen.List(jen.Id("n"), jen.Err()).Op(f.define("n", "err")).Add(call),
+			jen.If(jen.Err().Op("!=").Nil()).Block(f.fail(f, impl("Nest", jen.Err(), jen.Lit(f.typ), jen.Lit(path), o.code()))),
+		}
+		return append(out, f.advanceBy(c, jen.Id("n"))...)
+	}
+	return f.switchArms(f.g.plan.Layout(t), lv, c, path, sel)
+}
+
+// switchArms is the switch over the arms of union l at the cursor: each
+// arm decoded like the fields around it. The cursor ends after the union:
+// its size, or more when the arm is longer.
+func (f *fn) switchArms(l *wire.Layout, lv lvalue, c *cursor, path string, sel lvalue) []jen.Code {
+	t := l.Type
+	var out []jen.Code
+	start := c.off()
+	if !c.known {
+		st := f.temp("start")
+		out = append(out, jen.Id(st).Op(":=").Id("p"))
+		start = off{buf: start.buf, terms: []term{{st, 1}}}
+	}
+	end := start.plus(t.Size)
+	if t.Variable && f.define("p") == ":=" {
+		out = append(out, jen.Var().Id("p").Int())
+	}
+	var cases []jen.Code
+	for _, a := range l.Arms {
+		bound := f.bound
+		f.push()
+		ac := &cursor{known: true, o: start}
+		body := f.alone(a.Type, f.g.armLV(lv, a), ac, joinName(path, a.Name), fieldCtx{})
+		switch {
+		case t.Variable && ac.known && end.constant():
+			body = append(body, jen.Id("p").Op("=").Lit(max(ac.o.k, end.k)))
+		case t.Variable && ac.known:
+			body = append(body, jen.Id("p").Op("=").Max(ac.o.code(), end.code()))
+		case t.Variable:
+			body = append(body, jen.Id("p").Op("=").Max(jen.Id("p"), end.code()))
+		}
+		f.pop()
+		f.bound = bound
+		if a.Variant.Case == nil {
+			cases = append(cases, jen.Default().Block(body...))
+		} else {
+			cases = append(cases, jen.Case(jen.Id(f.g.names.values[a.Variant.Case])).Block(body...))
+		}
+	}
+	if l.Default == nil {
+		cases = append(cases, jen.Default().Block(
+			f.fail(f, impl("UnknownValue", jen.Lit(f.typ), jen.Lit(path), start.code(), sel().Dot("String").Call()))))
+	}
+	out = append(out, jen.Switch(sel()).Block(cases...))
+	switch {
+	case t.Variable:
+		c.known, c.least = false, 0
+		if end.constant() {
+			c.least = end.k
+		}
+	case c.known:
+		c.o.k += t.Size
+	default:
+		out = append(out, jen.Id("p").Op("=").Add(end.code()))
 	}
 	return out
 }
 
-// sliceDecode decodes []T (to the end of the buffer) and [f]T (f
-// elements).
-func (f *fn) sliceDecode(s *slot, c *cursor) []jen.Code {
-	t, elem := s.t, s.t.Elem
-	o := c.off(f.buf)
+// lengthValue declares l as the value of the length field of the field
+// being decoded, rejecting a negative one.
+func (f *fn) lengthValue(fc fieldCtx, path, l string, o off) []jen.Code {
+	lf := fc.field.LenField
+	out := []jen.Code{jen.Id(l).Op(":=").Int().Call(f.g.fieldLV(fc.x, lf)())}
+	if it := lf.Type.Int; it.Signed || it.Bits >= 32 {
+		out = append(out, jen.If(jen.Id(l).Op("<").Lit(0)).Block(
+			f.fail(f, impl("InvalidLength", jen.Lit(f.typ), jen.Lit(path), o.code(), jen.Id(l)))))
+	}
+	return out
+}
+
+// decodeText decodes string, bytes and their sized forms.
+func (f *fn) decodeText(t *model.Type, lv lvalue, c *cursor, path string, fc fieldCtx) []jen.Code {
+	o := c.off()
+	var out []jen.Code
+	if fc.field != nil && fc.field.LenField != nil {
+		l := f.temp("l")
+		out = append(out, f.lengthValue(fc, path, l, o)...)
+		out = append(out, jen.If(jen.Id(l).Op(">").Add(f.rem(o))).Block(
+			f.fail(f, impl("Short", jen.Lit(f.typ), jen.Lit(path), o.code(), jen.Id(l), lenB()))))
+		data := o.b().Index(o.code(), o.plusVar(l))
+		if t.Kind == model.KindBytes {
+			out = append(out, lv().Op("=").Append(lv().Index(jen.Empty(), jen.Lit(0)), data.Op("...")))
+		} else {
+			out = append(out, lv().Op("=").Add(impl("Text", lv(), impl("CutNUL", data))))
+		}
+		return append(out, f.advanceBy(c, jen.Id(l))...)
+	}
+	if t.Kind == model.KindString {
+		l := f.temp("l")
+		out = append(out,
+			jen.Id(l).Op(":=").Add(impl("IndexNUL", f.tail(o))),
+			jen.If(jen.Id(l).Op("<").Lit(0)).Block(
+				f.fail(f, impl("NoNUL", jen.Lit(f.typ), jen.Lit(path), o.code(), lenB()))),
+			lv().Op("=").Add(impl("Text", lv(), o.b().Index(o.code(), o.plusVar(l)))),
+		)
+		return append(out, f.advanceBy(c, jen.Id(l).Op("+").Lit(1))...)
+	}
+	r := f.tail(o)
+	out = append(out, lv().Op("=").Append(lv().Index(jen.Empty(), jen.Lit(0)), r.Clone().Op("...")))
+	return append(out, f.advanceBy(c, jen.Len(r))...)
+}
+
+// decodeSlice decodes []T (to the end of the buffer) and [f]T (f
+// elements), elements back to back.
+func (f *fn) decodeSlice(t *model.Type, lv lvalue, c *cursor, path string, fc fieldCtx) []jen.Code {
+	elem, o := t.Elem, c.off()
 	size := elem.Size
 	short := func(at, need *jen.Statement) jen.Code {
-		return f.fail(f, f.errorf("Short", jen.Lit(f.typ), jen.Lit(s.name), at, need, f.lenB()))
+		return f.fail(f, impl("Short", jen.Lit(f.typ), jen.Lit(path), at, need, lenB()))
 	}
-	var out []jen.Code
-	elemAt := func(i string) func() *jen.Statement {
-		return func() *jen.Statement { return s.lv().Index(jen.Id(i)) }
-	}
-	fixedLoop := func() jen.Code {
+	rigid := f.g.plan.Rigid(elem)
+	loadLoop := func() jen.Code {
 		i := f.temp("i")
 		f.push()
-		body := f.fixed(elem, elemAt(i), o.index(i, size), s.name)
+		body := f.load(elem, lv.index(i), o.index(i, size), path, false)
 		f.pop()
-		return jen.For(jen.Id(i).Op(":=").Range().Add(s.lv())).Block(body...)
+		return jen.For(jen.Id(i).Op(":=").Range().Add(lv())).Block(body...)
 	}
-	// cursorLoop decodes one element per iteration at the cursor.
-	cursorLoop := func(head jen.Code, i string, grow bool) []jen.Code {
-		f.push()
-		var body []jen.Code
-		if grow {
-			body = append(body,
-				jen.Id(i).Op(":=").Len(s.lv()),
-				s.lv().Op("=").Qual(cnPkg, "Resize").Call(s.lv(), jen.Id(i).Op("+").Lit(1)))
-		}
-		body = append(body, f.cursorDecode(&slot{name: s.name, t: elem, last: true, lv: elemAt(i)}, c)...)
-		f.pop()
-		return []jen.Code{jen.For(head).Block(body...)}
-	}
-
-	if t.LenField != nil {
+	var out []jen.Code
+	if fc.field != nil && fc.field.LenField != nil {
 		l := f.temp("l")
-		out = append(out, f.lengthValue(s, l, o)...)
-		if rigid(elem) {
+		out = append(out, f.lengthValue(fc, path, l, o)...)
+		if rigid {
 			out = append(out,
-				jen.If(jen.Id(l).Op(">").Parens(f.lenB().Op("-").Add(o.operand())).Op("/").Lit(size)).Block(
-					short(o.code(), jen.Id(l).Op("*").Lit(size))),
-				s.lv().Op("=").Qual(cnPkg, "Resize").Call(s.lv(), jen.Id(l)))
+				jen.If(jen.Id(l).Op(">").Parens(f.rem(o)).Op("/").Lit(size)).Block(short(o.code(), jen.Id(l).Op("*").Lit(size))),
+				lv().Op("=").Add(impl("Resize", lv(), jen.Id(l))))
 			if isByte(elem) {
-				out = append(out, jen.Copy(s.lv(), o.b().Index(o.code(), o.plusVar(l))))
+				out = append(out, jen.Copy(lv(), o.b().Index(o.code(), o.plusVar(l))))
 			} else {
-				out = append(out, fixedLoop())
+				out = append(out, loadLoop())
 			}
 			return append(out, f.advanceBy(c, jen.Id(l).Op("*").Lit(size))...)
 		}
 		out = append(out,
-			jen.If(jen.Id(l).Op(">").Add(f.lenB()).Op("-").Add(o.operand())).Block(short(o.code(), jen.Id(l))),
-			s.lv().Op("=").Qual(cnPkg, "Resize").Call(s.lv(), jen.Id(l)))
+			jen.If(jen.Id(l).Op(">").Add(f.rem(o))).Block(short(o.code(), jen.Id(l))),
+			lv().Op("=").Add(impl("Resize", lv(), jen.Id(l))))
 		out = append(out, f.materialize(c)...)
 		i := f.temp("i")
-		return append(out, cursorLoop(jen.Id(i).Op(":=").Range().Add(s.lv()), i, false)...)
+		f.push()
+		body := f.alone(elem, lv.index(i), c, path, fieldCtx{})
+		f.pop()
+		return append(out, jen.For(jen.Id(i).Op(":=").Range().Add(lv())).Block(body...))
 	}
-
-	if rigid(elem) {
+	if rigid {
 		r := f.temp("r")
 		out = append(out, jen.Id(r).Op(":=").Add(f.tail(o)))
 		if isByte(elem) {
-			out = append(out, s.lv().Op("=").Append(s.lv().Index(jen.Empty(), jen.Lit(0)), jen.Id(r).Op("...")))
+			out = append(out, lv().Op("=").Append(lv().Index(jen.Empty(), jen.Lit(0)), jen.Id(r).Op("...")))
 		} else {
 			out = append(out,
 				jen.If(jen.Len(jen.Id(r)).Op("%").Lit(size).Op("!=").Lit(0)).Block(
 					short(o.code().Op("+").Len(jen.Id(r)).Op("-").Len(jen.Id(r)).Op("%").Lit(size), jen.Lit(size))),
-				s.lv().Op("=").Qual(cnPkg, "Resize").Call(s.lv(), jen.Len(jen.Id(r)).Op("/").Lit(size)),
-				fixedLoop())
+				lv().Op("=").Add(impl("Resize", lv(), jen.Len(jen.Id(r)).Op("/").Lit(size))),
+				loadLoop())
 		}
 		return append(out, f.advanceBy(c, jen.Len(jen.Id(r)))...)
 	}
-	out = append(out, s.lv().Op("=").Add(s.lv()).Index(jen.Empty(), jen.Lit(0)))
+	out = append(out, lv().Op("=").Add(lv()).Index(jen.Empty(), jen.Lit(0)))
 	out = append(out, f.materialize(c)...)
-	return append(out, cursorLoop(jen.Id("p").Op("<").Add(f.lenB()), f.temp("i"), true)...)
+	i := f.temp("i")
+	f.push()
+	body := []jen.Code{
+		jen.Id(i).Op(":=").Len(lv()),
+		lv().Op("=").Add(impl("Resize", lv(), jen.Id(i).Op("+").Lit(1))),
+	}
+	body = append(body, f.alone(elem, lv.index(i), c, path, fieldCtx{})...)
+	f.pop()
+	return append(out, jen.For(jen.Id("p").Op("<").Add(lenB())).Block(body...))
 }

@@ -42,7 +42,6 @@ struct request {
 	// func (x *Request) AppendBinary(b []byte) ([]byte, error) {
 	// func (x *Request) MarshalBinary() ([]byte, error) {
 	// func (x *Request) UnmarshalBinary(b []byte) error {
-	// func (x *Request) decode(b []byte) (int, error) {
 	// type CString8 [8]byte
 }
 

@@ -27,14 +27,6 @@ func (g *gen) genFamily(fam *model.Family) {
 		line(id + "Group is the multicast group family " + fam.Name + " broadcasts to.")
 		defs = append(defs, jen.Id(id+"Group").Add(u32(fam.Groups[0])))
 	}
-	if fam.Sender == model.SenderKernel {
-		line(id + "KernelOnly says that family " + fam.Name + " accepts incoming messages only from")
-		line("the kernel (source port 0), as its schema says with `sender kernel`.")
-	} else {
-		line(id + "KernelOnly says that family " + fam.Name + " accepts incoming messages from any")
-		line("port, as its schema says with `sender any`.")
-	}
-	defs = append(defs, jen.Id(id+"KernelOnly").Op("=").Lit(fam.Sender == model.SenderKernel))
 	for _, m := range fam.Messages {
 		defs = append(defs, docs(m.Doc)...)
 		if len(m.Doc) > 0 {

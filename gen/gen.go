@@ -3,17 +3,20 @@ package gen
 import (
 	"bytes"
 	"cmp"
+	"errors"
 	"fmt"
 	"go/format"
 	"go/token"
 	"math/big"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
 
 	"github.com/cngen/cngen/dsl/model"
 	"github.com/cngen/cngen/dsl/source"
+	"github.com/cngen/cngen/dsl/wire"
 )
 
 // Import paths of the generated code, each with the name it is imported
@@ -22,6 +25,9 @@ const (
 	binaryPkg  = "encoding/binary"
 	strconvPkg = "strconv"
 	cnPkg      = "github.com/cngen/cngen/runtime/cn"
+	cnimplPkg  = "github.com/cngen/cngen/runtime/cnimpl"
+	contextPkg = "context"
+	errorsPkg  = "errors"
 )
 
 // Options adjust Generate.
@@ -30,54 +36,139 @@ type Options struct {
 	// empty.
 	Package string
 	// Source is the file name the header says the code comes from, e.g.
-	// "proc.cn"; the base name of the schema's file when empty.
+	// "proc.cn"; the base name of the schema's file when empty. Package
+	// takes it from each File.
+	Source string
+	// KernelPeer also generates the kernel's side of a family the kernel
+	// serves (sender kernel): the Server of the messages the kernel
+	// receives and the Events sender of those it sends, which tests use
+	// to stand in for the kernel (cntest's Bus.Kernel). A program talks
+	// to the real kernel and needs neither.
+	KernelPeer bool
+}
+
+// File is one schema of a Go package, and the file name its generated
+// code's header names ("proc.cn"; the base name of the schema's file
+// when empty).
+type File struct {
+	Schema *model.Schema
 	Source string
 }
 
 // gen emits one Go file for one schema.
 type gen struct {
 	s     *model.Schema
+	plan  *wire.Plan
 	names *names
 	f     *jen.File
-	errs  source.ErrorList
+	costs map[*model.Type]int
+}
+
+// ValidPackage reports whether name can be a Go package name.
+func ValidPackage(name string) bool {
+	return token.IsIdentifier(name) && !token.IsKeyword(name) && name != "_"
+}
+
+// Check runs every rule of the Go back end on schemas that share one Go
+// package, without generating anything: Package fails exactly when Check
+// does. Errors come back as a source.ErrorList with positions in the
+// schemas: a package clause that is not a Go package name, two things
+// that end up with one Go name (in one schema or across them).
+func Check(schemas []*model.Schema, opt Options) error {
+	_, _, err := prepare(schemas, opt)
+	return err
+}
+
+// prepare plans the schemas and names everything in them.
+func prepare(schemas []*model.Schema, opt Options) ([]*wire.Plan, *names, error) {
+	var errs source.ErrorList
+	for _, s := range schemas {
+		if opt.Package == "" && !ValidPackage(s.Package) {
+			errs.Add(s.PackagePos, "package %s: %s", s.Package, packageProblem(s.Package))
+		}
+	}
+	if opt.Package != "" && !ValidPackage(opt.Package) {
+		return nil, nil, fmt.Errorf("gen: %q is not a valid Go package name", opt.Package)
+	}
+	plans := make([]*wire.Plan, len(schemas))
+	for i, s := range schemas {
+		plans[i] = wire.New(s)
+	}
+	n, err := newNames(schemas, plans, opt)
+	var list source.ErrorList
+	if errors.As(err, &list) {
+		errs = append(errs, list...)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, nil, err
+	}
+	return plans, n, nil
+}
+
+// packageProblem says why a package clause is not a Go package name.
+func packageProblem(name string) string {
+	if token.IsKeyword(name) {
+		return strconv.Quote(name) + " is a Go keyword, which cannot name a package: rename it, or give gen -pkg"
+	}
+	return strconv.Quote(name) + " is not a Go package name: rename it, or give gen -pkg"
 }
 
 // Generate returns the Go source for s: its constants, one Go type per
-// schema type with its codec methods, and its families' ID constants. The
-// output is gofmt-formatted and the same for the same input on every run.
-// Errors (names that collide in Go, shapes the generator cannot encode)
-// come back as a source.ErrorList with positions in the schema.
+// schema type with its codec methods, and its families' ID constants and
+// typed glue. The output is gofmt-formatted and the same for the same
+// input on every run. Errors (see [Check]) come back as a
+// source.ErrorList with positions in the schema.
 func Generate(s *model.Schema, opt Options) ([]byte, error) {
-	pkg := cmp.Or(opt.Package, s.Package)
-	if !token.IsIdentifier(pkg) || token.IsKeyword(pkg) || pkg == "_" {
-		return nil, fmt.Errorf("gen: %q is not a valid Go package name", pkg)
-	}
-	n, err := newNames(s)
+	out, err := Package([]File{{Schema: s, Source: opt.Source}}, opt)
 	if err != nil {
 		return nil, err
 	}
-	g := &gen{s: s, names: n, f: jen.NewFile(pkg)}
+	return out[0], nil
+}
+
+// Package generates the Go files of schemas that share one Go package,
+// one per schema, in order. Names are claimed across all of them, so two
+// schemas that declare one Go name are an error naming both, and a
+// helper type (CStringN) is declared once, in the first file that uses
+// it.
+func Package(files []File, opt Options) ([][]byte, error) {
+	schemas := make([]*model.Schema, len(files))
+	for i, f := range files {
+		schemas[i] = f.Schema
+	}
+	plans, n, err := prepare(schemas, opt)
+	if err != nil {
+		return nil, err
+	}
+	var out [][]byte
+	for i, f := range files {
+		src, err := generate(f, plans[i], n, opt)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, src)
+	}
+	return out, nil
+}
+
+// generate emits one file.
+func generate(file File, plan *wire.Plan, n *names, opt Options) ([]byte, error) {
+	s := file.Schema
+	g := &gen{s: s, plan: plan, names: n, f: jen.NewFile(cmp.Or(opt.Package, s.Package)), costs: map[*model.Type]int{}}
 	g.f.NoFormat = true
 	g.f.ImportName(binaryPkg, "binary")
 	g.f.ImportName(strconvPkg, "strconv")
 	g.f.ImportName(cnPkg, "cn")
+	g.f.ImportName(cnimplPkg, "cnimpl")
 	g.f.ImportName(contextPkg, "context")
-	src := cmp.Or(opt.Source, filepath.Base(s.File))
-	g.f.HeaderComment("Code generated by cngen from " + src + ". DO NOT EDIT.")
+	g.f.HeaderComment("Code generated by cngen from " + cmp.Or(file.Source, filepath.Base(s.File)) + ". DO NOT EDIT.")
 	for _, line := range s.Doc {
 		g.f.PackageComment(commentText(line))
-	}
-	g.check()
-	if len(g.errs) > 0 {
-		return nil, g.errs
 	}
 	g.version()
 	g.consts()
 	for _, t := range s.Types {
 		g.declared(t)
-	}
-	for _, n := range g.names.cstrUse[nil] {
-		g.cstring(n) // used by message payloads only
 	}
 	for _, fam := range s.Families {
 		g.genFamily(fam)
@@ -87,10 +178,10 @@ func Generate(s *model.Schema, opt Options) ([]byte, error) {
 }
 
 // version emits the handshake with the runtime: the file builds only
-// against a runtime/cn that supports this version of generated code.
+// against a runtime that supports this version of generated code.
 func (g *gen) version() {
-	g.f.Comment("The file needs a runtime/cn that supports this version of generated code.")
-	g.f.Const().Id("_").Op("=").Qual(cnPkg, "GeneratedCodeVersion1")
+	g.f.Comment("The file needs a runtime that supports this version of generated code.")
+	g.f.Const().Id("_").Op("=").Qual(cnimplPkg, "GeneratedCodeVersion2")
 	g.f.Line()
 }
 
@@ -114,60 +205,6 @@ func numbered(src []byte) string {
 		fmt.Fprintf(&b, "%5d\t%s\n", i+1, line)
 	}
 	return b.String()
-}
-
-// check rejects what the checker allows but the generated codecs cannot
-// carry.
-func (g *gen) check() {
-	seen := map[*model.Type]bool{}
-	var walk func(t *model.Type, pos model.Pos)
-	walk = func(t *model.Type, pos model.Pos) {
-		if seen[t] {
-			return
-		}
-		seen[t] = true
-		if t.Kind == model.KindSlice && t.Elem.Size == 0 && !t.Elem.Variable {
-			g.errs = append(g.errs, &source.Error{Pos: pos, Msg: fmt.Sprintf("%s: elements of size 0 cannot be repeated", t)})
-		}
-		if t.Elem != nil {
-			walk(t.Elem, pos)
-			g.notSized(t.Elem, pos)
-		}
-		earlier := map[*model.Field]bool{}
-		for _, f := range t.Fields {
-			walk(f.Type, f.Pos)
-			switch {
-			case f.Type.Kind == model.KindSwitch && (t.Kind != model.KindStruct || !earlier[f.Selector]):
-				g.errs = append(g.errs, &source.Error{Pos: f.Pos, Msg: fmt.Sprintf("field %s: switch union %s has no selector field before it", f.Name, f.Type)})
-			case f.Type.LenField != nil && !earlier[f.Type.LenField]:
-				g.errs = append(g.errs, &source.Error{Pos: f.Pos, Msg: fmt.Sprintf("field %s: length field %s is not an earlier field", f.Name, f.Type.LenField.Name)})
-			}
-			earlier[f] = true
-		}
-		for _, v := range variants(t) {
-			walk(v.Type, v.Pos)
-			g.notSized(v.Type, v.Pos)
-		}
-	}
-	for _, t := range g.s.Types {
-		walk(t, t.Pos)
-	}
-	for _, fam := range g.s.Families {
-		for _, m := range fam.Messages {
-			walk(m.Type, m.Pos)
-			if m.Reply != nil {
-				walk(m.Reply, m.Pos)
-			}
-		}
-	}
-}
-
-// notSized rejects a sized type (bytes[f]) or a switch union where no
-// struct holds its length or selector field.
-func (g *gen) notSized(t *model.Type, pos model.Pos) {
-	if t.LenField != nil || t.Kind == model.KindSwitch {
-		g.errs = append(g.errs, &source.Error{Pos: pos, Msg: fmt.Sprintf("%s: only a struct field can be sized by a field or select a variant", t)})
-	}
 }
 
 // consts emits the schema's named constants, untyped.
@@ -257,29 +294,6 @@ func commentText(line string) string {
 		return "//"
 	}
 	return "// " + line
-}
-
-// typeDoc is the doc comment of a generated type: the schema's, or a line
-// saying what it mirrors.
-func (g *gen) typeDoc(t *model.Type, id string) []jen.Code {
-	if len(t.Doc) > 0 {
-		return namedDocs(t.Doc, t.Name, id)
-	}
-	return []jen.Code{jen.Comment(commentText(fmt.Sprintf("%s is %s %s of the schema.", id, article(t.Kind), g.names.cn[t])))}
-}
-
-func article(k model.Kind) string {
-	switch k {
-	case model.KindEnum:
-		return "the enum"
-	case model.KindFlags:
-		return "the flags"
-	case model.KindUnion:
-		return "the union"
-	case model.KindSwitch:
-		return "the switch union"
-	}
-	return "the struct"
 }
 
 // add appends top-level code to the file.

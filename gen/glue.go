@@ -16,7 +16,7 @@ import (
 // family's Go types and a runtime call (cn.Client, cn.On, cn.OnCall,
 // cn.Register, cn.SendBinary); the logic lives in the runtime.
 
-const contextPkg = "context"
+
 
 // glue emits the glue of one family.
 type glue struct {
@@ -40,16 +40,16 @@ func (g *gen) genGlue(fam *model.Family) {
 	if len(gl.events) > 0 {
 		gl.handler()
 	}
-	if len(gl.out) > 0 {
+	if gn.server != "" {
 		gl.server()
 	}
-	if len(gl.events) > 0 {
+	if gn.events != "" {
 		gl.eventSender()
 	}
 	for _, m := range fam.Messages {
-		gl.wrapper(payloadKey{m, false}, m.Type)
+		gl.wrapper(payloadKey{m, false})
 		if m.Kind == model.Call {
-			gl.wrapper(payloadKey{m, true}, m.Reply)
+			gl.wrapper(payloadKey{m, true})
 		}
 	}
 }
@@ -319,8 +319,9 @@ func (gl *glue) kernelPeerNote() string {
 	if !gl.kernel() {
 		return ""
 	}
-	return "The kernel is the peer of family " + gl.fam.Name + " (sender kernel): this side" +
-		" stands in for it in tests, sending from port 0 of cntest's Bus.Kernel()."
+	return "The kernel is the peer of family " + gl.fam.Name + " (sender kernel): this side," +
+		" generated with cngen gen -kernel-peer, stands in for it in tests, sending from port 0" +
+		" of cntest's Bus.Kernel()."
 }
 
 func (gl *glue) server() {

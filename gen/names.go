@@ -1,10 +1,8 @@
 package gen
 
 import (
-	"cmp"
 	"fmt"
 	"go/token"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/cngen/cngen/dsl/model"
 	"github.com/cngen/cngen/dsl/source"
+	"github.com/cngen/cngen/dsl/wire"
 )
 
 // initialisms are the words GoName writes in capitals.
@@ -74,16 +73,16 @@ func capitalize(w string) string {
 // Method and field names the generator itself puts on types.
 var (
 	typeMethods   = []string{"Size", "AppendBinary", "MarshalBinary", "UnmarshalBinary", "decode"}
-	switchMethods = []string{"SizeFor", "AppendBinaryFor", "UnmarshalBinaryFor", "decode"}
+	switchMethods = []string{"decode", "appendFor", "sizeFor"}
 )
 
 // names holds every Go identifier of one generated file, computed once
 // before emission so that a collision is an error, never broken code.
 type names struct {
 	consts   map[*model.Const]string
-	types    map[*model.Type]string  // enum, flags, struct, union and switch types, named or inline
-	cn       map[*model.Type]string  // the same types as errors name them: event_data, event_data.none
-	sizes    map[*model.Type]string  // the unexported size constant of a struct, union or switch
+	types    map[*model.Type]string  // enum, flags, struct, union and switch types, named or inline, and payload wrappers
+	tables   map[*wire.Layout]string // the short-buffer tables of layouts that have one
+	sizes    map[*model.Type]string  // the size constant of a type declared with size N
 	values   map[*model.Value]string // enum and flags members
 	fields   map[*model.Field]string // struct fields and plain union members
 	variants map[*model.Variant]string
@@ -92,14 +91,14 @@ type names struct {
 	// Emission order of the types generated for inline structs and
 	// cstrings, each after the declared type that first uses it.
 	inline   map[*model.Type][]*model.Type // declared type → inline types it introduces
-	cstrUse  map[*model.Type][]int         // declared type → cstring lengths first used there
+	cstrUse  map[*model.Type][]int         // declared type or payload wrapper → cstring lengths first used there
 	families map[*model.Family]string
 	messages map[*model.Message]string
 	glue     map[*model.Family]*glueNames
-	wrappers map[*model.Type]string // message payloads that are not declared types → their unexported wrapper
 
 	clash map[*model.Type]bool // types whose Go name is taken: their derived names are not checked
 	pkg   *scope               // package-level identifiers
+	plan  *wire.Plan           // the plan of the schema being named
 	errs  source.ErrorList
 }
 
@@ -133,41 +132,59 @@ func (s *scope) claim(errs *source.ErrorList, id string, o owner) {
 	s.seen[id] = o
 }
 
-// newNames names everything in s. Walks are in declaration order, so the
-// names and the errors are the same on every run.
-func newNames(s *model.Schema) (*names, error) {
+// newNames names everything in the schemas of one Go package, with
+// their plans. Walks are in declaration order, so the names and the
+// errors are the same on every run. A name claimed in two schemas is an
+// error as within one; a cstring helper type is shared, and emitted with
+// the first type that uses it.
+func newNames(schemas []*model.Schema, plans []*wire.Plan, opt Options) (*names, error) {
 	n := &names{
-		consts: map[*model.Const]string{}, types: map[*model.Type]string{}, cn: map[*model.Type]string{}, sizes: map[*model.Type]string{},
+		consts: map[*model.Const]string{}, types: map[*model.Type]string{}, tables: map[*wire.Layout]string{}, sizes: map[*model.Type]string{},
 		values: map[*model.Value]string{}, fields: map[*model.Field]string{}, variants: map[*model.Variant]string{},
 		cstrings: map[int]string{}, inline: map[*model.Type][]*model.Type{}, cstrUse: map[*model.Type][]int{},
 		families: map[*model.Family]string{}, messages: map[*model.Message]string{},
-		glue: map[*model.Family]*glueNames{}, wrappers: map[*model.Type]string{},
+		glue: map[*model.Family]*glueNames{},
 		clash: map[*model.Type]bool{}, pkg: newScope(),
 	}
-	for _, imp := range []string{"binary", "strconv", "cn", "context", "errors"} {
+	for _, imp := range []string{"binary", "strconv", "cn", "cnimpl", "context", "errors"} {
 		n.pkg.seen[imp] = owner{what: "the import " + imp}
 	}
+	for i, s := range schemas {
+		n.schema(s, plans[i], opt)
+	}
+	if len(n.errs) > 0 {
+		return nil, n.errs.Sort()
+	}
+	return n, nil
+}
+
+// schema names what one schema declares.
+func (n *names) schema(s *model.Schema, p *wire.Plan, opt Options) {
+	n.plan = p
 	for _, c := range s.Consts {
 		n.consts[c] = n.claim(GoName(c.Name), owner{"const " + c.Name, c.Pos})
 	}
 	for _, t := range s.Types {
 		n.claimType(t, GoName(t.Name), owner{t.Kind.String() + " " + t.Name, t.Pos})
-		n.cn[t] = t.Name
 	}
 	for _, t := range s.Types {
 		n.typeMembers(t, t)
 	}
+	for _, l := range p.Layouts() {
+		n.table(l)
+	}
 	for _, f := range s.Families {
-		n.family(f)
+		n.family(f, opt)
 	}
-	if len(n.errs) > 0 {
-		slices.SortStableFunc(n.errs, func(a, b *source.Error) int {
-			return cmp.Or(cmp.Compare(a.Pos.Filename, b.Pos.Filename),
-				cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Column, b.Pos.Column))
-		})
-		return nil, n.errs
+}
+
+// table names the short-buffer table of l, when it has one.
+func (n *names) table(l *wire.Layout) {
+	if len(l.Spans) == 0 || n.clash[l.Type] {
+		return
 	}
-	return n, nil
+	id := lowerName(strings.ReplaceAll(l.Name, ".", "_")) + "Layout"
+	n.tables[l] = n.claim(id, owner{"the short-buffer table of " + l.Name, l.Type.Pos})
 }
 
 func (n *names) claim(id string, o owner) string {
@@ -189,7 +206,10 @@ func (n *names) claimType(t *model.Type, id string, o owner) {
 // types and cstring helpers it introduces (listed under top, the declared
 // type they are emitted after) and the methods that may collide.
 func (n *names) typeMembers(t, top *model.Type) {
-	goName, cnName := n.types[t], n.cn[t]
+	goName, cnName := n.types[t], t.Name
+	if l := n.plan.Layout(t); l != nil {
+		cnName = l.Name
+	}
 	what := t.Kind.String() + " " + cnName
 	switch t.Kind {
 	case model.KindEnum, model.KindFlags:
@@ -201,9 +221,8 @@ func (n *names) typeMembers(t, top *model.Type) {
 	default:
 		return
 	}
-	n.sizes[t] = lowerName(strings.ReplaceAll(cnName, ".", "_")) + "Size"
-	if !n.clash[t] {
-		n.claim(n.sizes[t], owner{"the size constant of " + what, t.Pos})
+	if t.DeclaredSize > 0 && !n.clash[t] {
+		n.sizes[t] = n.claim(lowerName(t.Name)+"Size", owner{"the size constant of " + what, t.Pos})
 	}
 	members := newScope()
 	methods := typeMethods
@@ -241,7 +260,6 @@ func (n *names) fieldTypes(t, top *model.Type, id, cnName string, pos model.Pos)
 		return // a declared type, named on its own
 	case t.Kind == model.KindStruct || t.Kind == model.KindUnion || t.Kind == model.KindSwitch:
 		n.claimType(t, id, owner{"the inline " + t.Kind.String() + " " + cnName, pos})
-		n.cn[t] = cnName
 		n.inline[top] = append(n.inline[top], t)
 		n.typeMembers(t, top)
 	case t.Kind == model.KindCString:
@@ -255,12 +273,11 @@ func (n *names) fieldTypes(t, top *model.Type, id, cnName string, pos model.Pos)
 	}
 }
 
-func (n *names) family(f *model.Family) {
+func (n *names) family(f *model.Family, opt Options) {
 	id := GoName(f.Name)
 	n.families[f] = id
 	o := func(what string) owner { return owner{what + " of family " + f.Name, f.Pos} }
 	n.claim(id+"Idx", o("the idx constant"))
-	n.claim(id+"KernelOnly", o("the sender constant"))
 	if len(f.Groups) == 1 {
 		n.claim(id+"Group", o("the group constant"))
 	} else if len(f.Groups) > 1 {
@@ -269,7 +286,7 @@ func (n *names) family(f *model.Family) {
 	for _, m := range f.Messages {
 		n.messages[m] = n.claim(id+GoName(m.Name)+"Val", owner{"the val constant of message " + m.Name + " of family " + f.Name, m.Pos})
 	}
-	n.glueNames(f)
+	n.glueNames(f, opt)
 }
 
 // variants lists a switch union's arms, the default last.
@@ -303,7 +320,7 @@ type payloadKey struct {
 // glueNames names the glue of family f and claims its names, its
 // methods' names included: two messages or a message and a generated
 // method that end up with one Go name are an error, as for fields.
-func (n *names) glueNames(f *model.Family) {
+func (n *names) glueNames(f *model.Family, opt Options) {
 	if len(f.Messages) == 0 {
 		return
 	}
@@ -318,16 +335,19 @@ func (n *names) glueNames(f *model.Family) {
 	for _, m := range out {
 		client.claim(&n.errs, GoName(m.Name), owner{"the client method of " + m.Kind.String() + " " + m.Name + " of family " + f.Name, m.Pos})
 	}
+	peer := f.Sender != model.SenderKernel || opt.KernelPeer // the peer's side is generated
 	if len(events) > 0 {
 		gn.handler = n.claim(id+"Handler", o("the handler interface"))
 		gn.register = n.claim("Register"+id, o("the handler's register function"))
 		gn.routes = n.claim(low+"Routes", o("the handler's routes function"))
-		gn.events = n.claim(id+"Events", o("the event sender type"))
-		gn.newEvents = n.claim("New"+id+"Events", o("the event sender constructor"))
 		gn.stubHandler = n.claim(low+"Handler", o("the handler skeleton of -stubs"))
 		for _, meth := range []string{"Subscribe", "Unsubscribe"} {
 			client.claim(&n.errs, meth, o("the client method "+meth))
 		}
+	}
+	if len(events) > 0 && peer {
+		gn.events = n.claim(id+"Events", o("the event sender type"))
+		gn.newEvents = n.claim("New"+id+"Events", o("the event sender constructor"))
 		sender := newScope()
 		for _, m := range events {
 			what := owner{"the event sender method of event " + m.Name + " of family " + f.Name, m.Pos}
@@ -337,7 +357,7 @@ func (n *names) glueNames(f *model.Family) {
 			}
 		}
 	}
-	if len(out) > 0 {
+	if len(out) > 0 && peer {
 		gn.server = n.claim(id+"Server", o("the server interface"))
 		gn.regServer = n.claim("Register"+id+"Server", o("the server's register function"))
 		gn.stubServer = n.claim(low+"Server", o("the server skeleton of -stubs"))
@@ -351,10 +371,12 @@ func (n *names) glueNames(f *model.Family) {
 }
 
 // wrapper names the unexported struct that carries a payload of a type
-// that is not declared (string, u32, []T …) through the runtime's
-// generic codecs, and the cstring helper the type may need.
+// that is not a declared struct or union (string, u32, an enum, []T …)
+// through the runtime's codecs, the one field "v" it holds, and the
+// cstring helper the type may need. The plan makes the struct.
 func (n *names) wrapper(gn *glueNames, f *model.Family, k payloadKey, t *model.Type, id string) {
-	if declared(t) {
+	l := n.plan.Payload(k.m, k.reply)
+	if !l.Payload {
 		return
 	}
 	what := "payload"
@@ -362,17 +384,9 @@ func (n *names) wrapper(gn *glueNames, f *model.Family, k payloadKey, t *model.T
 		what = "reply"
 	}
 	gn.payloads[k] = n.claim(id, owner{"the " + what + " wrapper of " + k.m.Kind.String() + " " + k.m.Name + " of family " + f.Name, k.m.Pos})
-	n.fieldTypes(t, nil, id, f.Name+"."+k.m.Name, k.m.Pos)
-}
-
-// declared reports whether t is a declared type with codec methods of
-// its own: a struct, union, enum or flags.
-func declared(t *model.Type) bool {
-	switch t.Kind {
-	case model.KindStruct, model.KindUnion, model.KindEnum, model.KindFlags:
-		return t.Name != ""
-	}
-	return false
+	n.types[l.Type] = id
+	n.fields[l.Fields[0].Model] = "v"
+	n.fieldTypes(t, l.Type, id, l.Name, k.m.Pos)
 }
 
 // splitMessages returns a family's messages towards the peer (sends and

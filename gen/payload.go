@@ -11,8 +11,7 @@ type payloadKind int
 
 const (
 	pointerPayload payloadKind = iota // a declared struct or union: *T
-	valuePayload                      // a declared enum or flags: T
-	wrappedPayload                    // any other type (string, u32, []T …): its Go type, carried by a wrapper
+	wrappedPayload                    // any other type (string, u32, an enum, []T …): its Go type, carried by a wrapper
 )
 
 // payload is one payload of a message as the glue handles it.
@@ -25,12 +24,9 @@ type payload struct {
 
 func (gl *glue) payload(k payloadKey, t *model.Type) *payload {
 	p := &payload{g: gl.g, t: t, holder: gl.n.payloads[k]}
-	switch {
-	case p.holder != "":
+	if p.holder != "" {
 		p.kind = wrappedPayload
-	case t.Kind == model.KindEnum || t.Kind == model.KindFlags:
-		p.kind, p.holder = valuePayload, gl.g.names.types[t]
-	default:
+	} else {
 		p.kind, p.holder = pointerPayload, gl.g.names.types[t]
 	}
 	return p
@@ -38,11 +34,8 @@ func (gl *glue) payload(k payloadKey, t *model.Type) *payload {
 
 // param is the Go type callers and handlers see.
 func (p *payload) param() *jen.Statement {
-	switch p.kind {
-	case pointerPayload:
+	if p.kind == pointerPayload {
 		return jen.Op("*").Id(p.holder)
-	case valuePayload:
-		return jen.Id(p.holder)
 	}
 	return p.g.goType(p.t)
 }
@@ -50,11 +43,8 @@ func (p *payload) param() *jen.Statement {
 // encodable turns v, a variable of the param type, into a pointer to the
 // holder, which encodes itself.
 func (p *payload) encodable(v *jen.Statement) *jen.Statement {
-	switch p.kind {
-	case pointerPayload:
+	if p.kind == pointerPayload {
 		return v
-	case valuePayload:
-		return jen.Op("&").Add(v)
 	}
 	return jen.Op("&").Id(p.holder).Values(jen.Dict{jen.Id("v"): v})
 }
@@ -62,25 +52,19 @@ func (p *payload) encodable(v *jen.Statement) *jen.Statement {
 // value turns ptr, a pointer to the holder, into a value of the param
 // type.
 func (p *payload) value(ptr *jen.Statement) *jen.Statement {
-	switch p.kind {
-	case pointerPayload:
+	if p.kind == pointerPayload {
 		return ptr
-	case valuePayload:
-		return jen.Op("*").Add(ptr)
 	}
 	return ptr.Dot("v")
 }
 
 // zero is the zero value of the param type.
 func (p *payload) zero() *jen.Statement {
-	switch {
-	case p.kind == pointerPayload:
+	if p.kind == pointerPayload {
 		return jen.Nil()
-	case p.kind == valuePayload:
-		return jen.Lit(0)
 	}
 	switch t := p.t; {
-	case t.Kind == model.KindInt:
+	case t.Kind == model.KindInt, t.Kind == model.KindEnum, t.Kind == model.KindFlags:
 		return jen.Lit(0)
 	case t.Kind == model.KindBool:
 		return jen.False()
@@ -104,36 +88,16 @@ func (p *payload) handlerFunc(method *jen.Statement, param string) jen.Code {
 }
 
 // wrapper emits the unexported struct that carries a payload of a type
-// that is not declared through the runtime's codecs, which want a type
-// with AppendBinary and UnmarshalBinary: a struct of one field, encoded
-// and decoded as that field.
-func (gl *glue) wrapper(k payloadKey, t *model.Type) {
-	id := gl.n.payloads[k]
-	if id == "" {
+// that is not a declared struct or union through the runtime's codecs,
+// which want a type with AppendBinary and UnmarshalBinary: the plan's
+// struct of one field, encoded and decoded as that field.
+func (gl *glue) wrapper(k payloadKey) {
+	l := gl.g.plan.Payload(k.m, k.reply)
+	if !l.Payload {
 		return
 	}
-	g := gl.g
-	cnName, what := gl.fam.Name+"."+k.m.Name, "payload"
-	if k.reply {
-		cnName, what = cnName+".reply", "reply"
+	gl.g.strct(l)
+	for _, n := range gl.g.names.cstrUse[l.Type] {
+		gl.g.cstring(n)
 	}
-	g.add(comments(id + " carries the " + what + " of " + k.m.Kind.String() + " " + k.m.Name + ", a " + t.String() + ", through the runtime's codecs.")...)
-	g.f.Type().Id(id).Struct(jen.Id("v").Add(g.goType(t)))
-	recv := jen.Id("x").Op("*").Id(id)
-	slots := []*slot{{t: t, align: t.Align, last: true, lv: recvField("x", "v")}}
-
-	e := g.newFn(cnName, "b", failEncode)
-	g.f.Comment("AppendBinary appends the encoding of x.v to b.")
-	body := append(e.encodeSlots(slots, t.Size), jen.Return(jen.Id("b"), jen.Nil()))
-	g.f.Func().Params(recv.Clone()).Id("AppendBinary").Params(jen.Id("b").Index().Byte()).
-		Params(jen.Index().Byte(), jen.Error()).Block(e.prelude(body)...)
-	g.f.Comment("UnmarshalBinary decodes b into x.v.")
-	g.f.Func().Params(recv.Clone()).Id("UnmarshalBinary").Params(jen.Id("b").Index().Byte()).Error().Block(
-		jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("x").Dot("decode").Call(jen.Id("b")),
-		jen.Return(jen.Err()),
-	)
-	d := g.newFn(cnName, "b", failDecode)
-	g.f.Comment("decode decodes x.v from the start of b and returns the number of bytes it used.")
-	g.f.Func().Params(recv).Id("decode").Params(jen.Id("b").Index().Byte()).Params(jen.Int(), jen.Error()).
-		Block(d.decodeSlots(slots, t.Size)...)
 }

@@ -2,8 +2,6 @@ package gen
 
 import (
 	"cmp"
-	"fmt"
-	"go/token"
 	"path/filepath"
 	"strconv"
 
@@ -12,7 +10,7 @@ import (
 	"github.com/cngen/cngen/dsl/model"
 )
 
-const errorsPkg = "errors"
+
 
 // StubsFile is the name of the skeleton GenerateStubs writes beside
 // schema.cn.go: schema_handlers.go.
@@ -28,15 +26,11 @@ func StubsFile(schema string) string {
 // family the kernel serves (sender kernel) gets a Handler skeleton only.
 // It returns nil when no family has anything to implement.
 func GenerateStubs(s *model.Schema, opt Options) ([]byte, error) {
-	pkg := cmp.Or(opt.Package, s.Package)
-	if !token.IsIdentifier(pkg) || token.IsKeyword(pkg) || pkg == "_" {
-		return nil, fmt.Errorf("gen: %q is not a valid Go package name", pkg)
-	}
-	n, err := newNames(s)
+	plans, n, err := prepare([]*model.Schema{s}, opt)
 	if err != nil {
 		return nil, err
 	}
-	g := &gen{s: s, names: n, f: jen.NewFile(pkg)}
+	g := &gen{s: s, plan: plans[0], names: n, f: jen.NewFile(cmp.Or(opt.Package, s.Package)), costs: map[*model.Type]int{}}
 	g.f.NoFormat = true
 	g.f.ImportName(cnPkg, "cn")
 	g.f.ImportName(errorsPkg, "errors")

@@ -11,92 +11,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/cngen/cngen/golden/arrays"
-	"github.com/cngen/cngen/golden/cunion"
-	"github.com/cngen/cngen/golden/dmlog"
-	"github.com/cngen/cngen/golden/docs"
-	"github.com/cngen/cngen/golden/echo"
-	"github.com/cngen/cngen/golden/enums"
-	"github.com/cngen/cngen/golden/kvp"
-	"github.com/cngen/cngen/golden/packed"
-	"github.com/cngen/cngen/golden/scalars"
-	"github.com/cngen/cngen/golden/switches"
-	"github.com/cngen/cngen/golden/uvesafb"
-	"github.com/cngen/cngen/golden/variable"
-	"github.com/cngen/cngen/golden/w1"
 )
-
-// codec is what every generated type (but a switch union, which needs its
-// selector) offers.
-type codec interface {
-	Size() int
-	AppendBinary(b []byte) ([]byte, error)
-	UnmarshalBinary(b []byte) error
-}
-
-var codecs = map[string]func() codec{
-	"arrays.Point":           func() codec { return new(arrays.Point) },
-	"arrays.Shape":           func() codec { return new(arrays.Shape) },
-	"cunion.Ipv4":            func() codec { return new(cunion.Ipv4) },
-	"cunion.Ipv6":            func() codec { return new(cunion.Ipv6) },
-	"cunion.Address":         func() codec { return new(cunion.Address) },
-	"cunion.Word":            func() codec { return new(cunion.Word) },
-	"cunion.Endpoint":        func() codec { return new(cunion.Endpoint) },
-	"dmlog.RequestType":      func() codec { return new(dmlog.RequestType) },
-	"dmlog.DmUlogRequest":    func() codec { return new(dmlog.DmUlogRequest) },
-	"docs.Mode":              func() codec { return new(docs.Mode) },
-	"docs.Record":            func() codec { return new(docs.Record) },
-	"echo.PingReq":           func() codec { return new(echo.PingReq) },
-	"echo.PingReply":         func() codec { return new(echo.PingReply) },
-	"echo.Tick":              func() codec { return new(echo.Tick) },
-	"echo.Shutdown":          func() codec { return new(echo.Shutdown) },
-	"enums.Color":            func() codec { return new(enums.Color) },
-	"enums.Level":            func() codec { return new(enums.Level) },
-	"enums.Perm":             func() codec { return new(enums.Perm) },
-	"enums.Wide":             func() codec { return new(enums.Wide) },
-	"enums.Settings":         func() codec { return new(enums.Settings) },
-	"kvp.KvpOp":              func() codec { return new(kvp.KvpOp) },
-	"kvp.KvpPool":            func() codec { return new(kvp.KvpPool) },
-	"kvp.HvKvpHdr":           func() codec { return new(kvp.HvKvpHdr) },
-	"kvp.HvKvpExchgMsgValue": func() codec { return new(kvp.HvKvpExchgMsgValue) },
-	"kvp.HvKvpMsgEnumerate":  func() codec { return new(kvp.HvKvpMsgEnumerate) },
-	"kvp.HvKvpRegister":      func() codec { return new(kvp.HvKvpRegister) },
-	"kvp.KvpBodyDelete":      func() codec { return new(kvp.KvpBodyDelete) },
-	"kvp.HvKvpMsg":           func() codec { return new(kvp.HvKvpMsg) },
-	"packed.Tight":           func() codec { return new(packed.Tight) },
-	"packed.Either":          func() codec { return new(packed.Either) },
-	"packed.Holder":          func() codec { return new(packed.Holder) },
-	"packed.Mixed":           func() codec { return new(packed.Mixed) },
-	"scalars.Every":          func() codec { return new(scalars.Every) },
-	"scalars.Ordered":        func() codec { return new(scalars.Ordered) },
-	"switches.Op":            func() codec { return new(switches.Op) },
-	"switches.Note":          func() codec { return new(switches.Note) },
-	"switches.Key":           func() codec { return new(switches.Key) },
-	"switches.BodyNop":       func() codec { return new(switches.BodyNop) },
-	"switches.BodySet":       func() codec { return new(switches.BodySet) },
-	"switches.PayloadInfo":   func() codec { return new(switches.PayloadInfo) },
-	"switches.Detail":        func() codec { return new(switches.Detail) },
-	"switches.Request":       func() codec { return new(switches.Request) },
-	"switches.Notice":        func() codec { return new(switches.Notice) },
-	"uvesafb.TaskFlags":      func() codec { return new(uvesafb.TaskFlags) },
-	"uvesafb.V86Regs":        func() codec { return new(uvesafb.V86Regs) },
-	"uvesafb.UvesafbTask":    func() codec { return new(uvesafb.UvesafbTask) },
-	"variable.Item":          func() codec { return new(variable.Item) },
-	"variable.Text":          func() codec { return new(variable.Text) },
-	"variable.Blob":          func() codec { return new(variable.Blob) },
-	"variable.List":          func() codec { return new(variable.List) },
-	"variable.Sized":         func() codec { return new(variable.Sized) },
-	"variable.Shared":        func() codec { return new(variable.Shared) },
-	"w1.MsgType":             func() codec { return new(w1.MsgType) },
-	"w1.CmdType":             func() codec { return new(w1.CmdType) },
-	"w1.W1NetlinkCmd":        func() codec { return new(w1.W1NetlinkCmd) },
-	"w1.W1NetlinkMsg":        func() codec { return new(w1.W1NetlinkMsg) },
-	"w1.W1Commands":          func() codec { return new(w1.W1Commands) },
-}
 
 // codecNames is codecs' keys, sorted: the fuzzer's first byte picks one.
 func codecNames() []string {
@@ -114,21 +33,22 @@ func codecNames() []string {
 // types already cover.
 var unmarshalMethod = regexp.MustCompile(`(?m)^func \([a-z] \*([A-Z][A-Za-z0-9]*)\) UnmarshalBinary\(`)
 
-// TestCodecListComplete fails when a golden package gains a type that
-// FuzzDecode does not drive.
+// TestCodecListComplete fails when a golden package or an example gains
+// a type that the fuzz tests do not drive.
 func TestCodecListComplete(t *testing.T) {
 	files, _ := filepath.Glob("*/*.cn.go")
+	examples, _ := filepath.Glob("../examples/*/*.cn.go")
 	found := 0
-	for _, f := range files {
+	for _, f := range append(files, examples...) {
 		src, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		pkg := filepath.Base(filepath.Dir(f))
+		pkg := strings.TrimPrefix(filepath.ToSlash(filepath.Dir(f)), "../")
 		for _, m := range unmarshalMethod.FindAllStringSubmatch(string(src), -1) {
 			found++
 			if _, ok := codecs[pkg+"."+m[1]]; !ok {
-				t.Errorf("%s.%s is missing from codecs in fuzz_test.go", pkg, m[1])
+				t.Errorf("%s.%s is missing from codecs in registry_test.go", pkg, m[1])
 			}
 		}
 	}

@@ -49,6 +49,20 @@ func caseName(path string) string {
 	return strings.TrimPrefix(filepath.ToSlash(filepath.Dir(path)), "../")
 }
 
+// caseOptions are the generator options of the cases that need any: dmlog
+// stands in for the kernel in glue_test.go, so it has the kernel's side.
+var caseOptions = map[string]gen.Options{
+	"dmlog": {KernelPeer: true},
+	"glue":  {KernelPeer: true},
+}
+
+// options are the generator options of the case of path.
+func options(path string) gen.Options {
+	opt := caseOptions[filepath.Base(filepath.Dir(path))]
+	opt.Source = filepath.Base(path)
+	return opt
+}
+
 func generate(t *testing.T, path string) []byte {
 	t.Helper()
 	src, err := os.ReadFile(path)
@@ -59,7 +73,7 @@ func generate(t *testing.T, path string) []byte {
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-	out, err := gen.Generate(s, gen.Options{Source: filepath.Base(path)})
+	out, err := gen.Generate(s, options(path))
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}

@@ -18,8 +18,8 @@ func runDescribe(args []string, stdout, stderr io.Writer) error {
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
-	schemas, err := loadAll(fs.Args(), stderr)
-	if err != nil {
+	schemas, errs := loadAll(fs.Args())
+	if err := report(stderr, errs); err != nil {
 		return err
 	}
 	for _, l := range schemas {

@@ -37,6 +37,11 @@ func parseFlags(fs *flag.FlagSet, args []string) (help bool, err error) {
 		fs.Usage()
 		return false, usageError{"no .cn file given"}
 	}
+	for _, p := range fs.Args() {
+		if !strings.HasSuffix(p, ".cn") {
+			return false, usageError{fmt.Sprintf("%s: not a .cn file", p)}
+		}
+	}
 	return false, nil
 }
 
@@ -46,42 +51,77 @@ type loaded struct {
 	schema *model.Schema
 }
 
-// loadAll reads and checks every file. Schema errors of all files are
-// written to stderr, sorted, one per line; then errReported is returned.
-func loadAll(paths []string, stderr io.Writer) ([]loaded, error) {
+// loadAll reads and checks every file, and returns the schemas that
+// check and the errors of all the others, each file's own: a file that
+// cannot be read is an error at its name, as a schema error is at its
+// position, and neither hides the rest.
+func loadAll(paths []string) ([]loaded, source.ErrorList) {
 	var out []loaded
 	var errs source.ErrorList
 	for _, p := range paths {
-		if !strings.HasSuffix(p, ".cn") {
-			return nil, usageError{fmt.Sprintf("%s: not a .cn file", p)}
-		}
 		src, err := os.ReadFile(p)
 		if err != nil {
-			return nil, err
+			errs.Add(source.Pos{Filename: p}, "cannot read the schema: %v", unwrapPath(err))
+			continue
 		}
 		s, err := check.Load(p, src)
-		var list source.ErrorList
-		switch {
-		case errors.As(err, &list):
-			errs = append(errs, list...)
-		case err != nil:
-			return nil, err
-		default:
-			out = append(out, loaded{p, s})
+		if err != nil {
+			errs = append(errs, schemaErrors(err)...)
+			continue
 		}
+		out = append(out, loaded{p, s})
 	}
-	if len(errs) > 0 {
-		fmt.Fprintln(stderr, errs.Error()) // per file sorted by position, files in argument order
-		return nil, errReported
+	return out, errs
+}
+
+// schemaErrors is err as a list of positioned errors; nil for nil.
+func schemaErrors(err error) source.ErrorList {
+	if err == nil {
+		return nil
 	}
-	return out, nil
+	var list source.ErrorList
+	if errors.As(err, &list) {
+		return list
+	}
+	return source.ErrorList{{Msg: err.Error()}}
+}
+
+// unwrapPath drops the path an *os.PathError repeats.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// report writes errs to stderr, one per line, in argument order of the
+// files and by position within each, and returns errReported; nil when
+// there are none.
+func report(stderr io.Writer, errs source.ErrorList) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	fmt.Fprintln(stderr, errs.Error())
+	return errReported
 }
 
 func runCheck(args []string, stderr io.Writer) error {
-	fs := newFlags("check", "FILE.cn...", stderr)
+	fs := newFlags("check", "[-o DIR] [-pkg NAME] [-kernel-peer] FILE.cn...", stderr)
+	o := outputFlags(fs)
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
-	_, err := loadAll(fs.Args(), stderr)
-	return err
+	if err := o.validate(); err != nil {
+		return err
+	}
+	schemas, errs := loadAll(fs.Args())
+	groups, err := o.plan(schemas)
+	if err != nil {
+		return err
+	}
+	for _, g := range groups {
+		errs = append(errs, schemaErrors(g.check())...)
+	}
+	return report(stderr, errs)
 }

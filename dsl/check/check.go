@@ -27,6 +27,8 @@ func Check(f *syntax.File) (*model.Schema, error) {
 		consts: map[string]*constEntry{},
 		types:  map[string]*typeEntry{},
 		ints:   map[string]*model.Type{},
+
+		oversized: map[*model.Type]bool{},
 	}
 	s := c.check(f)
 	if err := c.errs.Err(); err != nil {
@@ -66,6 +68,11 @@ type checker struct {
 	types  map[string]*typeEntry
 	ints   map[string]*model.Type // builtin types, shared
 	stack  []string               // named types being resolved, for cycle messages
+	// oversized are the types larger than a connector message, reported
+	// once, at the innermost: their size is clamped, so that the sizes of
+	// the types around them stay small numbers and report nothing more.
+	oversized map[*model.Type]bool
+	hints     int // near-miss searches made
 }
 
 // reserved type names: the builtins and the words that start a type.
@@ -76,7 +83,7 @@ var reserved = map[string]bool{
 func (c *checker) check(f *syntax.File) *model.Schema {
 	s := &model.Schema{File: c.file}
 	if f.Package != nil {
-		s.Package, s.Doc = f.Package.Name, f.Package.Doc
+		s.Package, s.Doc, s.PackagePos = f.Package.Name, f.Package.Doc, f.Package.Pos
 	} else {
 		pos := f.Pos
 		if len(f.Decls) > 0 {
@@ -264,9 +271,11 @@ func (c *checker) named(pos model.Pos, name string) *model.Type {
 		c.enum(e.t, e.enum)
 	case e.strct != nil:
 		c.structType(e.t, e.strct.Doc, e.strct.Packed, e.strct.Fields)
+		c.bound(e.t)
 		c.declaredSize(e.t, e.strct.Size)
 	default:
 		c.union(e.t, e.union)
+		c.bound(e.t)
 		c.declaredSize(e.t, e.union.Size)
 	}
 	c.stack = c.stack[:len(c.stack)-1]
@@ -292,6 +301,35 @@ func (c *checker) cycle(name string) {
 	c.errs.Add(c.types[name].pos, "invalid recursive type %s: %s", name, strings.Join(path, " → "))
 }
 
+// bound refuses a struct or union larger than a connector message can
+// hold: no message could carry it, and a schema of a few lines (a
+// "diamond" of structs each holding two of the next) could otherwise
+// declare sizes that no emitter or decoder should have to handle.
+func (c *checker) bound(t *model.Type) {
+	if t.Size <= model.MaxMsgSize || c.oversized[t] {
+		return
+	}
+	inherited := false
+	for _, f := range t.Fields {
+		inherited = inherited || c.oversized[f.Type]
+	}
+	for _, v := range t.Variants {
+		inherited = inherited || c.oversized[v.Type]
+	}
+	if t.Default != nil {
+		inherited = inherited || c.oversized[t.Default.Type]
+	}
+	if !inherited {
+		what := t.Kind.String() + " " + t.Name
+		if t.Name == "" {
+			what = "this " + t.Kind.String()
+		}
+		c.errs.Add(t.Pos, "%s takes %d bytes: more than a connector message holds (%d)", what, t.Size, model.MaxMsgSize)
+	}
+	c.oversized[t] = true
+	t.Size = model.MaxMsgSize + 1
+}
+
 func (c *checker) declaredSize(t *model.Type, e *syntax.Expr) {
 	if e == nil {
 		return
@@ -305,7 +343,7 @@ func (c *checker) declaredSize(t *model.Type, e *syntax.Expr) {
 		return
 	}
 	t.DeclaredSize = int(v.Int64())
-	if t.Size != t.DeclaredSize {
+	if t.Size != t.DeclaredSize && !c.oversized[t] {
 		what := "is"
 		if t.Variable {
 			what = "has a fixed part of"
@@ -382,41 +420,85 @@ var cTypeNames = map[string]string{
 	"__kernel_pid_t": "i32", "_Bool": "bool",
 }
 
+// Bounds of the search for near misses.
+const (
+	maxHintName = 40
+	maxHints    = 100
+)
+
+// builtinNames are the builtin type names, candidates for a near miss.
+var builtinNames = func() []string {
+	out := []string{"bool"}
+	for _, sign := range []string{"u", "i"} {
+		for _, bits := range []string{"8", "16", "32", "64"} {
+			out = append(out, sign+bits)
+			if bits != "8" {
+				out = append(out, sign+bits+"be", sign+bits+"le")
+			}
+		}
+	}
+	return out
+}()
+
 // typeHint suggests what an undefined type name was meant to be: the
-// .cn spelling of a C or Go type, or a declared name one or two edits away.
+// .cn spelling of a C or Go type, or a builtin or declared name an edit
+// or two away (u23 → u32).
+//
+// Looking for near misses costs time with every declared name, so it is
+// bounded: names longer than maxHintName get none, and so do undefined
+// names beyond the first maxHints of a file.
 func (c *checker) typeHint(name string) string {
 	if t, ok := cTypeNames[name]; ok {
 		return "; .cn writes " + t
 	}
+	if len(name) > maxHintName || c.hints >= maxHints {
+		return ""
+	}
+	c.hints++
 	best, bestDist := "", 3
-	for n := range c.types {
+	consider := func(n string) {
+		if len(n) > len(name)+2 || len(name) > len(n)+2 {
+			return // at least three edits apart
+		}
 		if d := editDistance(name, n); d < bestDist || (d == bestDist && n < best) {
 			best, bestDist = n, d
 		}
 	}
-	if best == "" || bestDist > len(name)/3 {
+	for n := range c.types {
+		consider(n)
+	}
+	for _, n := range builtinNames {
+		consider(n)
+	}
+	if best == "" || bestDist > max(1, len(name)/3) {
 		return ""
 	}
 	return "; did you mean " + best + "?"
 }
 
-// editDistance is the Levenshtein distance between a and b.
+// editDistance is the number of single-character insertions, deletions,
+// substitutions and swaps of neighbours that turn a into b (the optimal
+// string alignment distance): u23 is one swap from u32.
 func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
 	}
 	for i := 1; i <= len(a); i++ {
-		cur[0] = i
 		for j := 1; j <= len(b); j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return d[len(a)][len(b)]
 }

@@ -164,7 +164,7 @@ func dirWords(d model.Direction) string {
 // connector message.
 func (c *checker) messageType(te *syntax.TypeExpr) *model.Type {
 	t := c.typeExpr(te, &scope{owner: "message"})
-	if t == nil {
+	if t == nil || c.oversized[t] {
 		return nil
 	}
 	if t.Size > model.MaxMsgSize {

@@ -121,6 +121,8 @@ func (c *checker) selector(fd *syntax.FieldDecl, t *model.Type, sc *scope) *mode
 		return nil
 	case sel.Type == nil:
 		return nil
+	case t.Selector == nil: // the union's own selector type is broken: reported there
+		return nil
 	case sel.Type != t.Selector:
 		c.errs.Add(ref.Selector.Pos, "selector %s has type %s, but %s switches on %s", name, sel.Type, t.Name, t.Selector)
 		return nil
@@ -244,6 +246,7 @@ func (c *checker) typeExpr(te *syntax.TypeExpr, sc *scope) *model.Type {
 		}
 		t := &model.Type{Pos: te.Pos}
 		c.structType(t, nil, te.Struct.Packed, te.Struct.Fields)
+		c.bound(t)
 		return t
 	}
 	t := c.named(te.Ref.Pos, te.Ref.Name)
@@ -264,12 +267,22 @@ func (c *checker) typeExpr(te *syntax.TypeExpr, sc *scope) *model.Type {
 func (c *checker) arrayType(te *syntax.TypeExpr, sc *scope) *model.Type {
 	a := te.Array
 	elem := c.typeExpr(a.Elem, &scope{owner: sc.owner})
-	if elem == nil {
+	if elem == nil || c.oversized[elem] {
 		return nil
 	}
 	t := &model.Type{Pos: te.Pos, Elem: elem, Align: elem.Align}
+	zero := func() *model.Type {
+		if e, ok := c.types[elem.Name]; ok && (e.state == resolving || e.broken) {
+			return t // its size is not known yet: a cycle, reported as one
+		}
+		c.errs.Add(te.Pos, "%s repeats %s, which takes no bytes: elements of size 0 cannot be repeated, since nothing in the message could say how many there are", t, elem)
+		return nil
+	}
 	if a.Len == nil {
 		t.Kind, t.Variable = model.KindSlice, true
+		if elem.Size == 0 && !elem.Variable {
+			return zero()
+		}
 		return t
 	}
 	if lf, ok := c.lengthField(a.Len, sc); ok {
@@ -277,6 +290,9 @@ func (c *checker) arrayType(te *syntax.TypeExpr, sc *scope) *model.Type {
 			return nil
 		}
 		t.Kind, t.Variable, t.LenField = model.KindSlice, true, lf
+		if elem.Size == 0 && !elem.Variable {
+			return zero()
+		}
 		return t
 	}
 	n, ok := c.smallInt(a.Len, "array length", 1)

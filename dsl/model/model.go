@@ -16,12 +16,14 @@ type Pos = source.Pos
 //
 // Slices are in declaration order, so walking them is deterministic.
 type Schema struct {
-	File     string // the file name as given to the parser
-	Package  string // the package clause
-	Doc      []string
-	Consts   []*Const
-	Types    []*Type // every named type, in declaration order
-	Families []*Family
+	File    string // the file name as given to the parser
+	Package string // the package clause
+	// PackagePos is where the package clause is.
+	PackagePos Pos
+	Doc        []string
+	Consts     []*Const
+	Types      []*Type // every named type, in declaration order
+	Families   []*Family
 }
 
 // Const is a named integer constant.

@@ -27,8 +27,12 @@ type Pos struct {
 // IsValid reports whether p is a position at all.
 func (p Pos) IsValid() bool { return p.Line > 0 }
 
-// String is file:line:col, or line:col without a file name.
+// String is file:line:col, line:col without a file name, or the file name
+// alone for a position in no line (a file that cannot be read).
 func (p Pos) String() string {
+	if p.Line == 0 && p.Filename != "" {
+		return p.Filename
+	}
 	if p.Filename == "" {
 		return strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Column)
 	}

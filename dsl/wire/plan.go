@@ -79,7 +79,7 @@ type Layout struct {
 // Field is a field of a struct or a member of a plain union, with what
 // its decoding and encoding depend on.
 type Field struct {
-	Model *model.Field // nil in a payload wrapper
+	Model *model.Field // in a payload wrapper, the plan's own field
 	Name  string
 	Type  *model.Type
 	Index int // in Layout.Fields

@@ -50,9 +50,6 @@ func (p *Plan) structLayout(l *Layout, fields []*model.Field) {
 	for i, mf := range fields {
 		f := &Field{Model: mf, Name: mf.Name, Type: mf.Type, Index: i, Off: mf.Offset, Dynamic: mf.Dynamic,
 			Align: mf.Align, Size: mf.Size, Last: i == len(fields)-1}
-		if l.Payload {
-			f.Model = nil
-		}
 		f.Layout = p.inner(mf.Type, l.Name+"."+mf.Name)
 		f.Rigid = p.Rigid(mf.Type)
 		if f.Rigid {

@@ -10,10 +10,11 @@ import (
 	"context"
 	"encoding/binary"
 	"github.com/cngen/cngen/runtime/cn"
+	"github.com/cngen/cngen/runtime/cnimpl"
 )
 
-// The file needs a runtime/cn that supports this version of generated code.
-const _ = cn.GeneratedCodeVersion1
+// The file needs a runtime that supports this version of generated code.
+const _ = cnimpl.GeneratedCodeVersion2
 
 // PingReq asks the server for a ping_reply.
 type PingReq struct {
@@ -23,23 +24,25 @@ type PingReq struct {
 	Payload []byte
 }
 
-// The size of the fixed part of ping_req.
-const pingReqSize = 4
+// pingReqLayout names the field a short buffer ends in.
+var pingReqLayout = cnimpl.Layout{Type: "ping_req", Spans: []cnimpl.Span{
+	{Name: "id", Off: 0, Need: 4},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *PingReq) Size() int {
 	p := 4 + len(x.Payload)
-	return max(p, 4)
+	return p
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *PingReq) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
-	b, w := cn.Extend(b, 4)
+	b, w := cnimpl.Extend(b, 4)
 	binary.NativeEndian.PutUint32(w, x.ID)
 	b = append(b, x.Payload...)
-	b = cn.AppendFill(b, s, 4)
+	b = cnimpl.AppendFill(b, s, 4)
 	return b, nil
 }
 
@@ -58,12 +61,12 @@ func (x *PingReq) UnmarshalBinary(b []byte) error {
 // decode decodes x from the start of b and returns the number of bytes it used.
 func (x *PingReq) decode(b []byte) (int, error) {
 	if len(b) < 4 {
-		return 0, cn.Short("ping_req", "id", 0, 4, len(b))
+		return 0, pingReqLayout.Short(len(b))
 	}
 	x.ID = binary.NativeEndian.Uint32(b)
-	x.Payload = append(x.Payload[:0], cn.Tail(b, 4)...)
-	p := 4 + len(cn.Tail(b, 4))
-	return min(len(b), max(p, 4)), nil
+	x.Payload = append(x.Payload[:0], b[4:]...)
+	p := 4 + len(b[4:])
+	return min(len(b), p), nil
 }
 
 // PingReply answers a ping_req.
@@ -80,26 +83,31 @@ type PingReply struct {
 	Payload []byte
 }
 
-// The size of the fixed part of ping_reply.
-const pingReplySize = 24
+// pingReplyLayout names the field a short buffer ends in.
+var pingReplyLayout = cnimpl.Layout{Type: "ping_reply", Spans: []cnimpl.Span{
+	{Name: "id", Off: 0, Need: 4},
+	{Name: "server_pid", Off: 4, Need: 4},
+	{Name: "server_time_ns", Off: 8, Need: 8},
+	{Name: "pings", Off: 16, Need: 8},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *PingReply) Size() int {
 	p := 24 + len(x.Payload)
-	return max(p, 24)
+	return p
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *PingReply) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
-	b, w := cn.Extend(b, 24)
+	b, w := cnimpl.Extend(b, 24)
 	binary.NativeEndian.PutUint32(w, x.ID)
 	binary.NativeEndian.PutUint32(w[4:], uint32(x.ServerPID))
 	binary.NativeEndian.PutUint64(w[8:], x.ServerTimeNS)
 	binary.NativeEndian.PutUint64(w[16:], x.Pings)
 	b = append(b, x.Payload...)
-	b = cn.AppendFill(b, s, 24)
+	b = cnimpl.AppendFill(b, s, 24)
 	return b, nil
 }
 
@@ -118,24 +126,15 @@ func (x *PingReply) UnmarshalBinary(b []byte) error {
 // decode decodes x from the start of b and returns the number of bytes it used.
 func (x *PingReply) decode(b []byte) (int, error) {
 	if len(b) < 24 {
-		switch {
-		case len(b) < 4:
-			return 0, cn.Short("ping_reply", "id", 0, 4, len(b))
-		case len(b) < 8:
-			return 0, cn.Short("ping_reply", "server_pid", 4, 4, len(b))
-		case len(b) < 16:
-			return 0, cn.Short("ping_reply", "server_time_ns", 8, 8, len(b))
-		default:
-			return 0, cn.Short("ping_reply", "pings", 16, 8, len(b))
-		}
+		return 0, pingReplyLayout.Short(len(b))
 	}
 	x.ID = binary.NativeEndian.Uint32(b)
 	x.ServerPID = int32(binary.NativeEndian.Uint32(b[4:]))
 	x.ServerTimeNS = binary.NativeEndian.Uint64(b[8:])
 	x.Pings = binary.NativeEndian.Uint64(b[16:])
-	x.Payload = append(x.Payload[:0], cn.Tail(b, 24)...)
-	p := 24 + len(cn.Tail(b, 24))
-	return min(len(b), max(p, 24)), nil
+	x.Payload = append(x.Payload[:0], b[24:]...)
+	p := 24 + len(b[24:])
+	return min(len(b), p), nil
 }
 
 // Tick is what the server broadcasts every interval.
@@ -148,18 +147,22 @@ type Tick struct {
 	ServerPID int32
 }
 
-// The C size of tick.
-const tickSize = 24
+// tickLayout names the field a short buffer ends in.
+var tickLayout = cnimpl.Layout{Type: "tick", Spans: []cnimpl.Span{
+	{Name: "n", Off: 0, Need: 8},
+	{Name: "uptime_ns", Off: 8, Need: 8},
+	{Name: "server_pid", Off: 16, Need: 4},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *Tick) Size() int {
-	return tickSize
+	return 24
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Tick) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 24)
+	b, w := cnimpl.Extend(b, 24)
 	binary.NativeEndian.PutUint64(w, x.N)
 	binary.NativeEndian.PutUint64(w[8:], x.UptimeNS)
 	binary.NativeEndian.PutUint32(w[16:], uint32(x.ServerPID))
@@ -174,26 +177,13 @@ func (x *Tick) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *Tick) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *Tick) decode(b []byte) (int, error) {
 	if len(b) < 20 {
-		switch {
-		case len(b) < 8:
-			return 0, cn.Short("tick", "n", 0, 8, len(b))
-		case len(b) < 16:
-			return 0, cn.Short("tick", "uptime_ns", 8, 8, len(b))
-		default:
-			return 0, cn.Short("tick", "server_pid", 16, 4, len(b))
-		}
+		return tickLayout.Short(len(b))
 	}
 	x.N = binary.NativeEndian.Uint64(b)
 	x.UptimeNS = binary.NativeEndian.Uint64(b[8:])
 	x.ServerPID = int32(binary.NativeEndian.Uint32(b[16:]))
-	return min(len(b), 24), nil
+	return nil
 }
 
 // echo answers pings and broadcasts ticks. Its idx is beyond the
@@ -204,9 +194,6 @@ const (
 	EchoIdx uint32 = 0x123
 	// EchoGroup is the multicast group family echo broadcasts to.
 	EchoGroup uint32 = 23
-	// EchoKernelOnly says that family echo accepts incoming messages from any
-	// port, as its schema says with `sender any`.
-	EchoKernelOnly = false
 	// ping is answered with the same id and payload.
 	//
 	// EchoPingVal is the val of call ping of family echo: request [PingReq], reply [PingReply].

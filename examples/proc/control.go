@@ -1,6 +1,7 @@
 package proc
 
 import (
+	"encoding/binary"
 	"fmt"
 
 	"github.com/cngen/cngen/runtime/cn"
@@ -49,7 +50,7 @@ func control(s cn.Sender, op McastOp, mask Event) error {
 	id := cn.ID{Idx: ProcIdx, Val: ProcControlVal}
 	var err error
 	if mask = normalize(mask); mask == ProcEventAll {
-		err = cn.SendBinary(s, id, op, cn.Addr{})
+		err = s.Send(&cn.Msg{ID: id, Data: binary.NativeEndian.AppendUint32(nil, uint32(op))}, cn.Addr{})
 	} else {
 		err = cn.SendBinary(s, id, &ProcInput{McastOp: op, EventType: mask}, cn.Addr{})
 	}

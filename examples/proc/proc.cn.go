@@ -8,11 +8,12 @@ package proc
 import (
 	"encoding/binary"
 	"github.com/cngen/cngen/runtime/cn"
+	"github.com/cngen/cngen/runtime/cnimpl"
 	"strconv"
 )
 
-// The file needs a runtime/cn that supports this version of generated code.
-const _ = cn.GeneratedCodeVersion1
+// The file needs a runtime that supports this version of generated code.
+const _ = cnimpl.GeneratedCodeVersion2
 
 const (
 	// ProcEventAll is the filter mask for every event, as the kernel
@@ -48,47 +49,6 @@ func (x McastOp) valid() bool {
 	return false
 }
 
-// Size returns the encoded size.
-func (x McastOp) Size() int {
-	return 4
-}
-
-// AppendBinary appends the encoding of x to b. Padding is zeros; length
-// fields hold the lengths of the fields they size.
-func (x McastOp) AppendBinary(b []byte) ([]byte, error) {
-	s := len(b)
-	b, w := cn.Extend(b, 4)
-	if !x.valid() {
-		return b[:s], cn.EncodeFail("mcast_op", "", x.String(), cn.ErrUnknownValue)
-	}
-	binary.NativeEndian.PutUint32(w, uint32(x))
-	return b, nil
-}
-
-// MarshalBinary returns the encoding of x.
-func (x McastOp) MarshalBinary() ([]byte, error) {
-	return x.AppendBinary(make([]byte, 0, x.Size()))
-}
-
-// UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
-// slices and strings in x are reused.
-func (x *McastOp) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *McastOp) decode(b []byte) (int, error) {
-	if len(b) < 4 {
-		return 0, cn.Short("mcast_op", "", 0, 4, len(b))
-	}
-	(*x) = McastOp(binary.NativeEndian.Uint32(b))
-	if !(*x).valid() {
-		return 0, cn.UnknownValue("mcast_op", "", 0, (*x).String())
-	}
-	return min(len(b), 4), nil
-}
-
 // Event is enum proc_cn_event. In proc_event.what it names the variant;
 // in proc_input.event_type the bits are a filter.
 type Event uint32
@@ -110,7 +70,7 @@ const (
 )
 
 // eventNames spells Event values, widest masks first.
-var eventNames = []cn.FlagName{
+var eventNames = []cnimpl.FlagName{
 	{Mask: 0x1, Name: "fork"},
 	{Mask: 0x2, Name: "exec"},
 	{Mask: 0x4, Name: "uid"},
@@ -126,41 +86,7 @@ var eventNames = []cn.FlagName{
 // String returns the schema's names of the flags set in x joined by |,
 // widest masks first, then any unnamed bits in hex.
 func (x Event) String() string {
-	return cn.FlagsString(uint64(x), "none", eventNames)
-}
-
-// Size returns the encoded size.
-func (x Event) Size() int {
-	return 4
-}
-
-// AppendBinary appends the encoding of x to b. Padding is zeros; length
-// fields hold the lengths of the fields they size.
-func (x Event) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 4)
-	binary.NativeEndian.PutUint32(w, uint32(x))
-	return b, nil
-}
-
-// MarshalBinary returns the encoding of x.
-func (x Event) MarshalBinary() ([]byte, error) {
-	return x.AppendBinary(make([]byte, 0, x.Size()))
-}
-
-// UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
-// slices and strings in x are reused.
-func (x *Event) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *Event) decode(b []byte) (int, error) {
-	if len(b) < 4 {
-		return 0, cn.Short("event", "", 0, 4, len(b))
-	}
-	(*x) = Event(binary.NativeEndian.Uint32(b))
-	return min(len(b), 4), nil
+	return cnimpl.FlagsString(uint64(x), "none", eventNames)
 }
 
 // ProcInput is what a listener sends to the kernel.
@@ -170,21 +96,27 @@ type ProcInput struct {
 	EventType Event
 }
 
-// The C size of proc_input.
+// procInputLayout names the field a short buffer ends in.
+var procInputLayout = cnimpl.Layout{Type: "proc_input", Spans: []cnimpl.Span{
+	{Name: "mcast_op", Off: 0, Need: 4},
+	{Name: "event_type", Off: 4, Need: 4},
+}}
+
+// The C size of proc_input, as the schema declares it.
 const procInputSize = 8
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *ProcInput) Size() int {
-	return procInputSize
+	return 8
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *ProcInput) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
-	b, w := cn.Extend(b, 8)
+	b, w := cnimpl.Extend(b, 8)
 	if !x.McastOp.valid() {
-		return b[:s], cn.EncodeFail("proc_input", "mcast_op", x.McastOp.String(), cn.ErrUnknownValue)
+		return b[:s], cnimpl.UnknownEnum("proc_input", "mcast_op", x.McastOp.String(), x.McastOp == 0)
 	}
 	binary.NativeEndian.PutUint32(w, uint32(x.McastOp))
 	binary.NativeEndian.PutUint32(w[4:], uint32(x.EventType))
@@ -199,26 +131,15 @@ func (x *ProcInput) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *ProcInput) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *ProcInput) decode(b []byte) (int, error) {
 	if len(b) < 8 {
-		switch {
-		case len(b) < 4:
-			return 0, cn.Short("proc_input", "mcast_op", 0, 4, len(b))
-		default:
-			return 0, cn.Short("proc_input", "event_type", 4, 4, len(b))
-		}
+		return procInputLayout.Short(len(b))
 	}
 	x.McastOp = McastOp(binary.NativeEndian.Uint32(b))
 	if !x.McastOp.valid() {
-		return 0, cn.UnknownValue("proc_input", "mcast_op", 0, x.McastOp.String())
+		return cnimpl.UnknownValue("proc_input", "mcast_op", 0, x.McastOp.String())
 	}
 	x.EventType = Event(binary.NativeEndian.Uint32(b[4:]))
-	return min(len(b), 8), nil
+	return nil
 }
 
 // ForkProcEvent: a process forked a child.
@@ -229,18 +150,23 @@ type ForkProcEvent struct {
 	ChildTGID  int32
 }
 
-// The C size of fork_proc_event.
-const forkProcEventSize = 16
+// forkProcEventLayout names the field a short buffer ends in.
+var forkProcEventLayout = cnimpl.Layout{Type: "fork_proc_event", Spans: []cnimpl.Span{
+	{Name: "parent_pid", Off: 0, Need: 4},
+	{Name: "parent_tgid", Off: 4, Need: 4},
+	{Name: "child_pid", Off: 8, Need: 4},
+	{Name: "child_tgid", Off: 12, Need: 4},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *ForkProcEvent) Size() int {
-	return forkProcEventSize
+	return 16
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *ForkProcEvent) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 16)
+	b, w := cnimpl.Extend(b, 16)
 	binary.NativeEndian.PutUint32(w, uint32(x.ParentPID))
 	binary.NativeEndian.PutUint32(w[4:], uint32(x.ParentTGID))
 	binary.NativeEndian.PutUint32(w[8:], uint32(x.ChildPID))
@@ -256,29 +182,14 @@ func (x *ForkProcEvent) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *ForkProcEvent) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *ForkProcEvent) decode(b []byte) (int, error) {
 	if len(b) < 16 {
-		switch {
-		case len(b) < 4:
-			return 0, cn.Short("fork_proc_event", "parent_pid", 0, 4, len(b))
-		case len(b) < 8:
-			return 0, cn.Short("fork_proc_event", "parent_tgid", 4, 4, len(b))
-		case len(b) < 12:
-			return 0, cn.Short("fork_proc_event", "child_pid", 8, 4, len(b))
-		default:
-			return 0, cn.Short("fork_proc_event", "child_tgid", 12, 4, len(b))
-		}
+		return forkProcEventLayout.Short(len(b))
 	}
 	x.ParentPID = int32(binary.NativeEndian.Uint32(b))
 	x.ParentTGID = int32(binary.NativeEndian.Uint32(b[4:]))
 	x.ChildPID = int32(binary.NativeEndian.Uint32(b[8:]))
 	x.ChildTGID = int32(binary.NativeEndian.Uint32(b[12:]))
-	return min(len(b), 16), nil
+	return nil
 }
 
 // ExecProcEvent: a process called exec.
@@ -287,18 +198,21 @@ type ExecProcEvent struct {
 	ProcessTGID int32
 }
 
-// The C size of exec_proc_event.
-const execProcEventSize = 8
+// execProcEventLayout names the field a short buffer ends in.
+var execProcEventLayout = cnimpl.Layout{Type: "exec_proc_event", Spans: []cnimpl.Span{
+	{Name: "process_pid", Off: 0, Need: 4},
+	{Name: "process_tgid", Off: 4, Need: 4},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *ExecProcEvent) Size() int {
-	return execProcEventSize
+	return 8
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *ExecProcEvent) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 8)
+	b, w := cnimpl.Extend(b, 8)
 	binary.NativeEndian.PutUint32(w, uint32(x.ProcessPID))
 	binary.NativeEndian.PutUint32(w[4:], uint32(x.ProcessTGID))
 	return b, nil
@@ -312,23 +226,12 @@ func (x *ExecProcEvent) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *ExecProcEvent) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *ExecProcEvent) decode(b []byte) (int, error) {
 	if len(b) < 8 {
-		switch {
-		case len(b) < 4:
-			return 0, cn.Short("exec_proc_event", "process_pid", 0, 4, len(b))
-		default:
-			return 0, cn.Short("exec_proc_event", "process_tgid", 4, 4, len(b))
-		}
+		return execProcEventLayout.Short(len(b))
 	}
 	x.ProcessPID = int32(binary.NativeEndian.Uint32(b))
 	x.ProcessTGID = int32(binary.NativeEndian.Uint32(b[4:]))
-	return min(len(b), 8), nil
+	return nil
 }
 
 // IDR holds the real uid or gid, as the event says.
@@ -336,8 +239,10 @@ func (x *ExecProcEvent) decode(b []byte) (int, error) {
 // Its members overlap: read and write them with the accessors.
 type IDR [4]byte
 
-// The C size of id_r.
-const idRSize = 4
+// idRLayout names the field a short buffer ends in.
+var idRLayout = cnimpl.Layout{Type: "id_r", Spans: []cnimpl.Span{
+	{Off: 0, Need: 4},
+}}
 
 // Ruid reads the union as member ruid.
 func (u *IDR) Ruid() uint32 {
@@ -347,7 +252,8 @@ func (u *IDR) Ruid() uint32 {
 // SetRuid zeroes the union and stores v as member ruid.
 func (u *IDR) SetRuid(v uint32) {
 	*u = IDR{}
-	binary.NativeEndian.PutUint32(u[:], v)
+	w := u[:]
+	binary.NativeEndian.PutUint32(w, v)
 }
 
 // Rgid reads the union as member rgid.
@@ -358,12 +264,13 @@ func (u *IDR) Rgid() uint32 {
 // SetRgid zeroes the union and stores v as member rgid.
 func (u *IDR) SetRgid(v uint32) {
 	*u = IDR{}
-	binary.NativeEndian.PutUint32(u[:], v)
+	w := u[:]
+	binary.NativeEndian.PutUint32(w, v)
 }
 
 // Size returns the size of the union.
 func (u *IDR) Size() int {
-	return idRSize
+	return 4
 }
 
 // AppendBinary appends the bytes of the union to b.
@@ -378,17 +285,11 @@ func (u *IDR) MarshalBinary() ([]byte, error) {
 
 // UnmarshalBinary copies the bytes of the union from b.
 func (u *IDR) UnmarshalBinary(b []byte) error {
-	_, err := u.decode(b)
-	return err
-}
-
-// decode copies the union from the start of b and returns its size.
-func (u *IDR) decode(b []byte) (int, error) {
-	if len(b) < idRSize {
-		return 0, cn.Short("id_r", "", 0, idRSize, len(b))
+	if len(b) < 4 {
+		return idRLayout.Short(len(b))
 	}
 	copy(u[:], b)
-	return idRSize, nil
+	return nil
 }
 
 // IDE holds the effective uid or gid, as the event says.
@@ -396,8 +297,10 @@ func (u *IDR) decode(b []byte) (int, error) {
 // Its members overlap: read and write them with the accessors.
 type IDE [4]byte
 
-// The C size of id_e.
-const idESize = 4
+// idELayout names the field a short buffer ends in.
+var idELayout = cnimpl.Layout{Type: "id_e", Spans: []cnimpl.Span{
+	{Off: 0, Need: 4},
+}}
 
 // Euid reads the union as member euid.
 func (u *IDE) Euid() uint32 {
@@ -407,7 +310,8 @@ func (u *IDE) Euid() uint32 {
 // SetEuid zeroes the union and stores v as member euid.
 func (u *IDE) SetEuid(v uint32) {
 	*u = IDE{}
-	binary.NativeEndian.PutUint32(u[:], v)
+	w := u[:]
+	binary.NativeEndian.PutUint32(w, v)
 }
 
 // Egid reads the union as member egid.
@@ -418,12 +322,13 @@ func (u *IDE) Egid() uint32 {
 // SetEgid zeroes the union and stores v as member egid.
 func (u *IDE) SetEgid(v uint32) {
 	*u = IDE{}
-	binary.NativeEndian.PutUint32(u[:], v)
+	w := u[:]
+	binary.NativeEndian.PutUint32(w, v)
 }
 
 // Size returns the size of the union.
 func (u *IDE) Size() int {
-	return idESize
+	return 4
 }
 
 // AppendBinary appends the bytes of the union to b.
@@ -438,17 +343,11 @@ func (u *IDE) MarshalBinary() ([]byte, error) {
 
 // UnmarshalBinary copies the bytes of the union from b.
 func (u *IDE) UnmarshalBinary(b []byte) error {
-	_, err := u.decode(b)
-	return err
-}
-
-// decode copies the union from the start of b and returns its size.
-func (u *IDE) decode(b []byte) (int, error) {
-	if len(b) < idESize {
-		return 0, cn.Short("id_e", "", 0, idESize, len(b))
+	if len(b) < 4 {
+		return idELayout.Short(len(b))
 	}
 	copy(u[:], b)
-	return idESize, nil
+	return nil
 }
 
 // IDProcEvent: a process changed its uid or gid.
@@ -459,18 +358,23 @@ type IDProcEvent struct {
 	E           IDE
 }
 
-// The C size of id_proc_event.
-const idProcEventSize = 16
+// idProcEventLayout names the field a short buffer ends in.
+var idProcEventLayout = cnimpl.Layout{Type: "id_proc_event", Spans: []cnimpl.Span{
+	{Name: "process_pid", Off: 0, Need: 4},
+	{Name: "process_tgid", Off: 4, Need: 4},
+	{Name: "r", Off: 8, Need: 4},
+	{Name: "e", Off: 12, Need: 4},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *IDProcEvent) Size() int {
-	return idProcEventSize
+	return 16
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *IDProcEvent) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 16)
+	b, w := cnimpl.Extend(b, 16)
 	binary.NativeEndian.PutUint32(w, uint32(x.ProcessPID))
 	binary.NativeEndian.PutUint32(w[4:], uint32(x.ProcessTGID))
 	copy(w[8:12], x.R[:])
@@ -486,29 +390,14 @@ func (x *IDProcEvent) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *IDProcEvent) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *IDProcEvent) decode(b []byte) (int, error) {
 	if len(b) < 16 {
-		switch {
-		case len(b) < 4:
-			return 0, cn.Short("id_proc_event", "process_pid", 0, 4, len(b))
-		case len(b) < 8:
-			return 0, cn.Short("id_proc_event", "process_tgid", 4, 4, len(b))
-		case len(b) < 12:
-			return 0, cn.Short("id_proc_event", "r", 8, 4, len(b))
-		default:
-			return 0, cn.Short("id_proc_event", "e", 12, 4, len(b))
-		}
+		return idProcEventLayout.Short(len(b))
 	}
 	x.ProcessPID = int32(binary.NativeEndian.Uint32(b))
 	x.ProcessTGID = int32(binary.NativeEndian.Uint32(b[4:]))
 	copy(x.R[:], b[8:12])
 	copy(x.E[:], b[12:16])
-	return min(len(b), 16), nil
+	return nil
 }
 
 // SIDProcEvent: a process started a new session.
@@ -517,18 +406,21 @@ type SIDProcEvent struct {
 	ProcessTGID int32
 }
 
-// The C size of sid_proc_event.
-const sidProcEventSize = 8
+// sidProcEventLayout names the field a short buffer ends in.
+var sidProcEventLayout = cnimpl.Layout{Type: "sid_proc_event", Spans: []cnimpl.Span{
+	{Name: "process_pid", Off: 0, Need: 4},
+	{Name: "process_tgid", Off: 4, Need: 4},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *SIDProcEvent) Size() int {
-	return sidProcEventSize
+	return 8
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *SIDProcEvent) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 8)
+	b, w := cnimpl.Extend(b, 8)
 	binary.NativeEndian.PutUint32(w, uint32(x.ProcessPID))
 	binary.NativeEndian.PutUint32(w[4:], uint32(x.ProcessTGID))
 	return b, nil
@@ -542,23 +434,12 @@ func (x *SIDProcEvent) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *SIDProcEvent) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *SIDProcEvent) decode(b []byte) (int, error) {
 	if len(b) < 8 {
-		switch {
-		case len(b) < 4:
-			return 0, cn.Short("sid_proc_event", "process_pid", 0, 4, len(b))
-		default:
-			return 0, cn.Short("sid_proc_event", "process_tgid", 4, 4, len(b))
-		}
+		return sidProcEventLayout.Short(len(b))
 	}
 	x.ProcessPID = int32(binary.NativeEndian.Uint32(b))
 	x.ProcessTGID = int32(binary.NativeEndian.Uint32(b[4:]))
-	return min(len(b), 8), nil
+	return nil
 }
 
 // PtraceProcEvent: a tracer attached to or detached from a process.
@@ -569,18 +450,23 @@ type PtraceProcEvent struct {
 	TracerTGID  int32
 }
 
-// The C size of ptrace_proc_event.
-const ptraceProcEventSize = 16
+// ptraceProcEventLayout names the field a short buffer ends in.
+var ptraceProcEventLayout = cnimpl.Layout{Type: "ptrace_proc_event", Spans: []cnimpl.Span{
+	{Name: "process_pid", Off: 0, Need: 4},
+	{Name: "process_tgid", Off: 4, Need: 4},
+	{Name: "tracer_pid", Off: 8, Need: 4},
+	{Name: "tracer_tgid", Off: 12, Need: 4},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *PtraceProcEvent) Size() int {
-	return ptraceProcEventSize
+	return 16
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *PtraceProcEvent) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 16)
+	b, w := cnimpl.Extend(b, 16)
 	binary.NativeEndian.PutUint32(w, uint32(x.ProcessPID))
 	binary.NativeEndian.PutUint32(w[4:], uint32(x.ProcessTGID))
 	binary.NativeEndian.PutUint32(w[8:], uint32(x.TracerPID))
@@ -596,29 +482,14 @@ func (x *PtraceProcEvent) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *PtraceProcEvent) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *PtraceProcEvent) decode(b []byte) (int, error) {
 	if len(b) < 16 {
-		switch {
-		case len(b) < 4:
-			return 0, cn.Short("ptrace_proc_event", "process_pid", 0, 4, len(b))
-		case len(b) < 8:
-			return 0, cn.Short("ptrace_proc_event", "process_tgid", 4, 4, len(b))
-		case len(b) < 12:
-			return 0, cn.Short("ptrace_proc_event", "tracer_pid", 8, 4, len(b))
-		default:
-			return 0, cn.Short("ptrace_proc_event", "tracer_tgid", 12, 4, len(b))
-		}
+		return ptraceProcEventLayout.Short(len(b))
 	}
 	x.ProcessPID = int32(binary.NativeEndian.Uint32(b))
 	x.ProcessTGID = int32(binary.NativeEndian.Uint32(b[4:]))
 	x.TracerPID = int32(binary.NativeEndian.Uint32(b[8:]))
 	x.TracerTGID = int32(binary.NativeEndian.Uint32(b[12:]))
-	return min(len(b), 16), nil
+	return nil
 }
 
 // CommProcEvent: a process changed its command name.
@@ -628,18 +499,22 @@ type CommProcEvent struct {
 	Comm        CString16
 }
 
-// The C size of comm_proc_event.
-const commProcEventSize = 24
+// commProcEventLayout names the field a short buffer ends in.
+var commProcEventLayout = cnimpl.Layout{Type: "comm_proc_event", Spans: []cnimpl.Span{
+	{Name: "process_pid", Off: 0, Need: 4},
+	{Name: "process_tgid", Off: 4, Need: 4},
+	{Name: "comm", Off: 8, Need: 16},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *CommProcEvent) Size() int {
-	return commProcEventSize
+	return 24
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *CommProcEvent) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 24)
+	b, w := cnimpl.Extend(b, 24)
 	binary.NativeEndian.PutUint32(w, uint32(x.ProcessPID))
 	binary.NativeEndian.PutUint32(w[4:], uint32(x.ProcessTGID))
 	copy(w[8:24], x.Comm[:])
@@ -654,26 +529,13 @@ func (x *CommProcEvent) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *CommProcEvent) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *CommProcEvent) decode(b []byte) (int, error) {
 	if len(b) < 24 {
-		switch {
-		case len(b) < 4:
-			return 0, cn.Short("comm_proc_event", "process_pid", 0, 4, len(b))
-		case len(b) < 8:
-			return 0, cn.Short("comm_proc_event", "process_tgid", 4, 4, len(b))
-		default:
-			return 0, cn.Short("comm_proc_event", "comm", 8, 16, len(b))
-		}
+		return commProcEventLayout.Short(len(b))
 	}
 	x.ProcessPID = int32(binary.NativeEndian.Uint32(b))
 	x.ProcessTGID = int32(binary.NativeEndian.Uint32(b[4:]))
 	copy(x.Comm[:], b[8:24])
-	return min(len(b), 24), nil
+	return nil
 }
 
 // CString16 is a cstring[16]: text NUL-padded to 16 bytes.
@@ -681,13 +543,13 @@ type CString16 [16]byte
 
 // String returns the text up to the first NUL.
 func (c CString16) String() string {
-	return cn.CStringText(c[:])
+	return cnimpl.CStringText(c[:])
 }
 
 // Set stores s, NUL-padded. It fails, leaving c as it was, when s holds a
 // NUL or does not fit with its NUL in 16 bytes.
 func (c *CString16) Set(s string) error {
-	return cn.SetCString(c[:], s)
+	return cnimpl.SetCString(c[:], s)
 }
 
 // CoredumpProcEvent: a process dumped core.
@@ -698,18 +560,23 @@ type CoredumpProcEvent struct {
 	ParentTGID  int32
 }
 
-// The C size of coredump_proc_event.
-const coredumpProcEventSize = 16
+// coredumpProcEventLayout names the field a short buffer ends in.
+var coredumpProcEventLayout = cnimpl.Layout{Type: "coredump_proc_event", Spans: []cnimpl.Span{
+	{Name: "process_pid", Off: 0, Need: 4},
+	{Name: "process_tgid", Off: 4, Need: 4},
+	{Name: "parent_pid", Off: 8, Need: 4},
+	{Name: "parent_tgid", Off: 12, Need: 4},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *CoredumpProcEvent) Size() int {
-	return coredumpProcEventSize
+	return 16
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *CoredumpProcEvent) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 16)
+	b, w := cnimpl.Extend(b, 16)
 	binary.NativeEndian.PutUint32(w, uint32(x.ProcessPID))
 	binary.NativeEndian.PutUint32(w[4:], uint32(x.ProcessTGID))
 	binary.NativeEndian.PutUint32(w[8:], uint32(x.ParentPID))
@@ -725,29 +592,14 @@ func (x *CoredumpProcEvent) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *CoredumpProcEvent) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *CoredumpProcEvent) decode(b []byte) (int, error) {
 	if len(b) < 16 {
-		switch {
-		case len(b) < 4:
-			return 0, cn.Short("coredump_proc_event", "process_pid", 0, 4, len(b))
-		case len(b) < 8:
-			return 0, cn.Short("coredump_proc_event", "process_tgid", 4, 4, len(b))
-		case len(b) < 12:
-			return 0, cn.Short("coredump_proc_event", "parent_pid", 8, 4, len(b))
-		default:
-			return 0, cn.Short("coredump_proc_event", "parent_tgid", 12, 4, len(b))
-		}
+		return coredumpProcEventLayout.Short(len(b))
 	}
 	x.ProcessPID = int32(binary.NativeEndian.Uint32(b))
 	x.ProcessTGID = int32(binary.NativeEndian.Uint32(b[4:]))
 	x.ParentPID = int32(binary.NativeEndian.Uint32(b[8:]))
 	x.ParentTGID = int32(binary.NativeEndian.Uint32(b[12:]))
-	return min(len(b), 16), nil
+	return nil
 }
 
 // ExitProcEvent: a process exited.
@@ -760,18 +612,25 @@ type ExitProcEvent struct {
 	ParentTGID  int32
 }
 
-// The C size of exit_proc_event.
-const exitProcEventSize = 24
+// exitProcEventLayout names the field a short buffer ends in.
+var exitProcEventLayout = cnimpl.Layout{Type: "exit_proc_event", Spans: []cnimpl.Span{
+	{Name: "process_pid", Off: 0, Need: 4},
+	{Name: "process_tgid", Off: 4, Need: 4},
+	{Name: "exit_code", Off: 8, Need: 4},
+	{Name: "exit_signal", Off: 12, Need: 4},
+	{Name: "parent_pid", Off: 16, Need: 4},
+	{Name: "parent_tgid", Off: 20, Need: 4},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *ExitProcEvent) Size() int {
-	return exitProcEventSize
+	return 24
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *ExitProcEvent) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 24)
+	b, w := cnimpl.Extend(b, 24)
 	binary.NativeEndian.PutUint32(w, uint32(x.ProcessPID))
 	binary.NativeEndian.PutUint32(w[4:], uint32(x.ProcessTGID))
 	binary.NativeEndian.PutUint32(w[8:], x.ExitCode)
@@ -789,27 +648,8 @@ func (x *ExitProcEvent) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *ExitProcEvent) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *ExitProcEvent) decode(b []byte) (int, error) {
 	if len(b) < 24 {
-		switch {
-		case len(b) < 4:
-			return 0, cn.Short("exit_proc_event", "process_pid", 0, 4, len(b))
-		case len(b) < 8:
-			return 0, cn.Short("exit_proc_event", "process_tgid", 4, 4, len(b))
-		case len(b) < 12:
-			return 0, cn.Short("exit_proc_event", "exit_code", 8, 4, len(b))
-		case len(b) < 16:
-			return 0, cn.Short("exit_proc_event", "exit_signal", 12, 4, len(b))
-		case len(b) < 20:
-			return 0, cn.Short("exit_proc_event", "parent_pid", 16, 4, len(b))
-		default:
-			return 0, cn.Short("exit_proc_event", "parent_tgid", 20, 4, len(b))
-		}
+		return exitProcEventLayout.Short(len(b))
 	}
 	x.ProcessPID = int32(binary.NativeEndian.Uint32(b))
 	x.ProcessTGID = int32(binary.NativeEndian.Uint32(b[4:]))
@@ -817,12 +657,12 @@ func (x *ExitProcEvent) decode(b []byte) (int, error) {
 	x.ExitSignal = binary.NativeEndian.Uint32(b[12:])
 	x.ParentPID = int32(binary.NativeEndian.Uint32(b[16:]))
 	x.ParentTGID = int32(binary.NativeEndian.Uint32(b[20:]))
-	return min(len(b), 24), nil
+	return nil
 }
 
 // EventData is the variant part of a proc_event, picked by what.
 //
-// A Event value in the enclosing struct selects the variant: only
+// A Event value in the enclosing struct selects the arm: only
 // its field is encoded and decoded.
 type EventData struct {
 	// None is the kernel's ack of a proc_input: err is a positive errno.
@@ -840,275 +680,25 @@ type EventData struct {
 	Default []byte
 }
 
-// The size of the fixed part of event_data.
-const eventDataSize = 24
-
-// SizeFor returns the number of bytes AppendBinaryFor appends for the
-// variant sel selects.
-func (u *EventData) SizeFor(sel Event) int {
-	switch sel {
-	case EventNone, EventFork, EventExec, EventUID, EventGID, EventSID, EventPtrace, EventComm, EventCoredump, EventExit:
-		return eventDataSize
-	default:
-		p := len(u.Default)
-		return max(p, 24)
-	}
-}
-
-// AppendBinaryFor appends the encoding of the variant sel selects, zero
-// filled to the size of the union.
-func (u *EventData) AppendBinaryFor(b []byte, sel Event) ([]byte, error) {
-	s := len(b)
-	b, w := cn.Extend(b, 24)
-	switch sel {
-	case EventNone:
-		binary.NativeEndian.PutUint32(w, u.None.Err)
-	case EventFork:
-		binary.NativeEndian.PutUint32(w, uint32(u.Fork.ParentPID))
-		binary.NativeEndian.PutUint32(w[4:], uint32(u.Fork.ParentTGID))
-		binary.NativeEndian.PutUint32(w[8:], uint32(u.Fork.ChildPID))
-		binary.NativeEndian.PutUint32(w[12:], uint32(u.Fork.ChildTGID))
-	case EventExec:
-		binary.NativeEndian.PutUint32(w, uint32(u.Exec.ProcessPID))
-		binary.NativeEndian.PutUint32(w[4:], uint32(u.Exec.ProcessTGID))
-	case EventUID:
-		binary.NativeEndian.PutUint32(w, uint32(u.UID.ProcessPID))
-		binary.NativeEndian.PutUint32(w[4:], uint32(u.UID.ProcessTGID))
-		copy(w[8:12], u.UID.R[:])
-		copy(w[12:16], u.UID.E[:])
-	case EventGID:
-		binary.NativeEndian.PutUint32(w, uint32(u.GID.ProcessPID))
-		binary.NativeEndian.PutUint32(w[4:], uint32(u.GID.ProcessTGID))
-		copy(w[8:12], u.GID.R[:])
-		copy(w[12:16], u.GID.E[:])
-	case EventSID:
-		binary.NativeEndian.PutUint32(w, uint32(u.SID.ProcessPID))
-		binary.NativeEndian.PutUint32(w[4:], uint32(u.SID.ProcessTGID))
-	case EventPtrace:
-		binary.NativeEndian.PutUint32(w, uint32(u.Ptrace.ProcessPID))
-		binary.NativeEndian.PutUint32(w[4:], uint32(u.Ptrace.ProcessTGID))
-		binary.NativeEndian.PutUint32(w[8:], uint32(u.Ptrace.TracerPID))
-		binary.NativeEndian.PutUint32(w[12:], uint32(u.Ptrace.TracerTGID))
-	case EventComm:
-		binary.NativeEndian.PutUint32(w, uint32(u.Comm.ProcessPID))
-		binary.NativeEndian.PutUint32(w[4:], uint32(u.Comm.ProcessTGID))
-		copy(w[8:24], u.Comm.Comm[:])
-	case EventCoredump:
-		binary.NativeEndian.PutUint32(w, uint32(u.Coredump.ProcessPID))
-		binary.NativeEndian.PutUint32(w[4:], uint32(u.Coredump.ProcessTGID))
-		binary.NativeEndian.PutUint32(w[8:], uint32(u.Coredump.ParentPID))
-		binary.NativeEndian.PutUint32(w[12:], uint32(u.Coredump.ParentTGID))
-	case EventExit:
-		binary.NativeEndian.PutUint32(w, uint32(u.Exit.ProcessPID))
-		binary.NativeEndian.PutUint32(w[4:], uint32(u.Exit.ProcessTGID))
-		binary.NativeEndian.PutUint32(w[8:], u.Exit.ExitCode)
-		binary.NativeEndian.PutUint32(w[12:], u.Exit.ExitSignal)
-		binary.NativeEndian.PutUint32(w[16:], uint32(u.Exit.ParentPID))
-		binary.NativeEndian.PutUint32(w[20:], uint32(u.Exit.ParentTGID))
-	default:
-		b = b[:s]
-		b = append(b, u.Default...)
-		b = cn.AppendFill(b, s, 24)
-	}
-	return b, nil
-}
-
-// UnmarshalBinaryFor decodes b into the variant sel selects, and only
-// into that one. b needs only the variant's bytes.
-func (u *EventData) UnmarshalBinaryFor(b []byte, sel Event) error {
-	_, err := u.decode(b, sel)
-	return err
-}
-
-// decode decodes the variant sel selects from the start of b and returns
-// the number of bytes it used.
-func (u *EventData) decode(b []byte, sel Event) (int, error) {
-	var p int
-	switch sel {
-	case EventNone:
-		if len(b) < 4 {
-			return 0, cn.Short("event_data", "none.err", 0, 4, len(b))
-		}
-		u.None.Err = binary.NativeEndian.Uint32(b)
-		p = 24
-	case EventFork:
-		if len(b) < 16 {
-			switch {
-			case len(b) < 4:
-				return 0, cn.Short("event_data", "fork.parent_pid", 0, 4, len(b))
-			case len(b) < 8:
-				return 0, cn.Short("event_data", "fork.parent_tgid", 4, 4, len(b))
-			case len(b) < 12:
-				return 0, cn.Short("event_data", "fork.child_pid", 8, 4, len(b))
-			default:
-				return 0, cn.Short("event_data", "fork.child_tgid", 12, 4, len(b))
-			}
-		}
-		u.Fork.ParentPID = int32(binary.NativeEndian.Uint32(b))
-		u.Fork.ParentTGID = int32(binary.NativeEndian.Uint32(b[4:]))
-		u.Fork.ChildPID = int32(binary.NativeEndian.Uint32(b[8:]))
-		u.Fork.ChildTGID = int32(binary.NativeEndian.Uint32(b[12:]))
-		p = 24
-	case EventExec:
-		if len(b) < 8 {
-			switch {
-			case len(b) < 4:
-				return 0, cn.Short("event_data", "exec.process_pid", 0, 4, len(b))
-			default:
-				return 0, cn.Short("event_data", "exec.process_tgid", 4, 4, len(b))
-			}
-		}
-		u.Exec.ProcessPID = int32(binary.NativeEndian.Uint32(b))
-		u.Exec.ProcessTGID = int32(binary.NativeEndian.Uint32(b[4:]))
-		p = 24
-	case EventUID:
-		if len(b) < 16 {
-			switch {
-			case len(b) < 4:
-				return 0, cn.Short("event_data", "uid.process_pid", 0, 4, len(b))
-			case len(b) < 8:
-				return 0, cn.Short("event_data", "uid.process_tgid", 4, 4, len(b))
-			case len(b) < 12:
-				return 0, cn.Short("event_data", "uid.r", 8, 4, len(b))
-			default:
-				return 0, cn.Short("event_data", "uid.e", 12, 4, len(b))
-			}
-		}
-		u.UID.ProcessPID = int32(binary.NativeEndian.Uint32(b))
-		u.UID.ProcessTGID = int32(binary.NativeEndian.Uint32(b[4:]))
-		copy(u.UID.R[:], b[8:12])
-		copy(u.UID.E[:], b[12:16])
-		p = 24
-	case EventGID:
-		if len(b) < 16 {
-			switch {
-			case len(b) < 4:
-				return 0, cn.Short("event_data", "gid.process_pid", 0, 4, len(b))
-			case len(b) < 8:
-				return 0, cn.Short("event_data", "gid.process_tgid", 4, 4, len(b))
-			case len(b) < 12:
-				return 0, cn.Short("event_data", "gid.r", 8, 4, len(b))
-			default:
-				return 0, cn.Short("event_data", "gid.e", 12, 4, len(b))
-			}
-		}
-		u.GID.ProcessPID = int32(binary.NativeEndian.Uint32(b))
-		u.GID.ProcessTGID = int32(binary.NativeEndian.Uint32(b[4:]))
-		copy(u.GID.R[:], b[8:12])
-		copy(u.GID.E[:], b[12:16])
-		p = 24
-	case EventSID:
-		if len(b) < 8 {
-			switch {
-			case len(b) < 4:
-				return 0, cn.Short("event_data", "sid.process_pid", 0, 4, len(b))
-			default:
-				return 0, cn.Short("event_data", "sid.process_tgid", 4, 4, len(b))
-			}
-		}
-		u.SID.ProcessPID = int32(binary.NativeEndian.Uint32(b))
-		u.SID.ProcessTGID = int32(binary.NativeEndian.Uint32(b[4:]))
-		p = 24
-	case EventPtrace:
-		if len(b) < 16 {
-			switch {
-			case len(b) < 4:
-				return 0, cn.Short("event_data", "ptrace.process_pid", 0, 4, len(b))
-			case len(b) < 8:
-				return 0, cn.Short("event_data", "ptrace.process_tgid", 4, 4, len(b))
-			case len(b) < 12:
-				return 0, cn.Short("event_data", "ptrace.tracer_pid", 8, 4, len(b))
-			default:
-				return 0, cn.Short("event_data", "ptrace.tracer_tgid", 12, 4, len(b))
-			}
-		}
-		u.Ptrace.ProcessPID = int32(binary.NativeEndian.Uint32(b))
-		u.Ptrace.ProcessTGID = int32(binary.NativeEndian.Uint32(b[4:]))
-		u.Ptrace.TracerPID = int32(binary.NativeEndian.Uint32(b[8:]))
-		u.Ptrace.TracerTGID = int32(binary.NativeEndian.Uint32(b[12:]))
-		p = 24
-	case EventComm:
-		if len(b) < 24 {
-			switch {
-			case len(b) < 4:
-				return 0, cn.Short("event_data", "comm.process_pid", 0, 4, len(b))
-			case len(b) < 8:
-				return 0, cn.Short("event_data", "comm.process_tgid", 4, 4, len(b))
-			default:
-				return 0, cn.Short("event_data", "comm.comm", 8, 16, len(b))
-			}
-		}
-		u.Comm.ProcessPID = int32(binary.NativeEndian.Uint32(b))
-		u.Comm.ProcessTGID = int32(binary.NativeEndian.Uint32(b[4:]))
-		copy(u.Comm.Comm[:], b[8:24])
-		p = 24
-	case EventCoredump:
-		if len(b) < 16 {
-			switch {
-			case len(b) < 4:
-				return 0, cn.Short("event_data", "coredump.process_pid", 0, 4, len(b))
-			case len(b) < 8:
-				return 0, cn.Short("event_data", "coredump.process_tgid", 4, 4, len(b))
-			case len(b) < 12:
-				return 0, cn.Short("event_data", "coredump.parent_pid", 8, 4, len(b))
-			default:
-				return 0, cn.Short("event_data", "coredump.parent_tgid", 12, 4, len(b))
-			}
-		}
-		u.Coredump.ProcessPID = int32(binary.NativeEndian.Uint32(b))
-		u.Coredump.ProcessTGID = int32(binary.NativeEndian.Uint32(b[4:]))
-		u.Coredump.ParentPID = int32(binary.NativeEndian.Uint32(b[8:]))
-		u.Coredump.ParentTGID = int32(binary.NativeEndian.Uint32(b[12:]))
-		p = 24
-	case EventExit:
-		if len(b) < 24 {
-			switch {
-			case len(b) < 4:
-				return 0, cn.Short("event_data", "exit.process_pid", 0, 4, len(b))
-			case len(b) < 8:
-				return 0, cn.Short("event_data", "exit.process_tgid", 4, 4, len(b))
-			case len(b) < 12:
-				return 0, cn.Short("event_data", "exit.exit_code", 8, 4, len(b))
-			case len(b) < 16:
-				return 0, cn.Short("event_data", "exit.exit_signal", 12, 4, len(b))
-			case len(b) < 20:
-				return 0, cn.Short("event_data", "exit.parent_pid", 16, 4, len(b))
-			default:
-				return 0, cn.Short("event_data", "exit.parent_tgid", 20, 4, len(b))
-			}
-		}
-		u.Exit.ProcessPID = int32(binary.NativeEndian.Uint32(b))
-		u.Exit.ProcessTGID = int32(binary.NativeEndian.Uint32(b[4:]))
-		u.Exit.ExitCode = binary.NativeEndian.Uint32(b[8:])
-		u.Exit.ExitSignal = binary.NativeEndian.Uint32(b[12:])
-		u.Exit.ParentPID = int32(binary.NativeEndian.Uint32(b[16:]))
-		u.Exit.ParentTGID = int32(binary.NativeEndian.Uint32(b[20:]))
-		p = 24
-	default:
-		u.Default = append(u.Default[:0], b...)
-		p = len(b)
-		p = max(p, 24)
-	}
-	return min(len(b), p), nil
-}
-
 // EventDataNone is the struct event_data.none of the schema.
 type EventDataNone struct {
 	Err uint32
 }
 
-// The C size of event_data.none.
-const eventDataNoneSize = 4
+// eventDataNoneLayout names the field a short buffer ends in.
+var eventDataNoneLayout = cnimpl.Layout{Type: "event_data.none", Spans: []cnimpl.Span{
+	{Name: "err", Off: 0, Need: 4},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *EventDataNone) Size() int {
-	return eventDataNoneSize
+	return 4
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *EventDataNone) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 4)
+	b, w := cnimpl.Extend(b, 4)
 	binary.NativeEndian.PutUint32(w, x.Err)
 	return b, nil
 }
@@ -1121,17 +711,11 @@ func (x *EventDataNone) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *EventDataNone) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *EventDataNone) decode(b []byte) (int, error) {
 	if len(b) < 4 {
-		return 0, cn.Short("event_data.none", "err", 0, 4, len(b))
+		return eventDataNoneLayout.Short(len(b))
 	}
 	x.Err = binary.NativeEndian.Uint32(b)
-	return min(len(b), 4), nil
+	return nil
 }
 
 // ProcEvent is one event from the kernel.
@@ -1143,20 +727,33 @@ type ProcEvent struct {
 	EventData   EventData
 }
 
-// The size of the fixed part of proc_event.
+// procEventLayout names the field a short buffer ends in.
+var procEventLayout = cnimpl.Layout{Type: "proc_event", Spans: []cnimpl.Span{
+	{Name: "what", Off: 0, Need: 4},
+	{Name: "cpu", Off: 4, Need: 4},
+	{Name: "timestamp_ns", Off: 8, Need: 8},
+}}
+
+// The size of the fixed part of proc_event, as the schema declares it.
 const procEventSize = 40
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *ProcEvent) Size() int {
-	p := 16 + x.EventData.SizeFor(x.What)
-	return max(p, 40)
+	n := 24
+	switch x.What {
+	case EventNone, EventFork, EventExec, EventUID, EventGID, EventSID, EventPtrace, EventComm, EventCoredump, EventExit:
+	default:
+		n = max(len(x.EventData.Default), 24)
+	}
+	p := 16 + n
+	return p
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *ProcEvent) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
-	b, w := cn.Extend(b, 40)
+	b, w := cnimpl.Extend(b, 40)
 	binary.NativeEndian.PutUint32(w, uint32(x.What))
 	binary.NativeEndian.PutUint32(w[4:], x.CPU)
 	binary.NativeEndian.PutUint64(w[8:], x.TimestampNS)
@@ -1208,7 +805,7 @@ func (x *ProcEvent) AppendBinary(b []byte) ([]byte, error) {
 	default:
 		b = b[:s+16]
 		b = append(b, x.EventData.Default...)
-		b = cn.AppendFill(b, s, 40)
+		b = cnimpl.AppendFill(b, s, 40)
 	}
 	return b, nil
 }
@@ -1228,14 +825,7 @@ func (x *ProcEvent) UnmarshalBinary(b []byte) error {
 // decode decodes x from the start of b and returns the number of bytes it used.
 func (x *ProcEvent) decode(b []byte) (int, error) {
 	if len(b) < 16 {
-		switch {
-		case len(b) < 4:
-			return 0, cn.Short("proc_event", "what", 0, 4, len(b))
-		case len(b) < 8:
-			return 0, cn.Short("proc_event", "cpu", 4, 4, len(b))
-		default:
-			return 0, cn.Short("proc_event", "timestamp_ns", 8, 8, len(b))
-		}
+		return 0, procEventLayout.Short(len(b))
 	}
 	x.What = Event(binary.NativeEndian.Uint32(b))
 	x.CPU = binary.NativeEndian.Uint32(b[4:])
@@ -1244,22 +834,13 @@ func (x *ProcEvent) decode(b []byte) (int, error) {
 	switch x.What {
 	case EventNone:
 		if len(b) < 20 {
-			return 0, cn.Short("proc_event", "event_data.none.err", 16, 4, len(b))
+			return 0, cnimpl.Nest(eventDataNoneLayout.Short(len(b)-16), "proc_event", "event_data.none", 16)
 		}
 		x.EventData.None.Err = binary.NativeEndian.Uint32(b[16:])
 		p = 40
 	case EventFork:
 		if len(b) < 32 {
-			switch {
-			case len(b) < 20:
-				return 0, cn.Short("proc_event", "event_data.fork.parent_pid", 16, 4, len(b))
-			case len(b) < 24:
-				return 0, cn.Short("proc_event", "event_data.fork.parent_tgid", 20, 4, len(b))
-			case len(b) < 28:
-				return 0, cn.Short("proc_event", "event_data.fork.child_pid", 24, 4, len(b))
-			default:
-				return 0, cn.Short("proc_event", "event_data.fork.child_tgid", 28, 4, len(b))
-			}
+			return 0, cnimpl.Nest(forkProcEventLayout.Short(len(b)-16), "proc_event", "event_data.fork", 16)
 		}
 		x.EventData.Fork.ParentPID = int32(binary.NativeEndian.Uint32(b[16:]))
 		x.EventData.Fork.ParentTGID = int32(binary.NativeEndian.Uint32(b[20:]))
@@ -1268,28 +849,14 @@ func (x *ProcEvent) decode(b []byte) (int, error) {
 		p = 40
 	case EventExec:
 		if len(b) < 24 {
-			switch {
-			case len(b) < 20:
-				return 0, cn.Short("proc_event", "event_data.exec.process_pid", 16, 4, len(b))
-			default:
-				return 0, cn.Short("proc_event", "event_data.exec.process_tgid", 20, 4, len(b))
-			}
+			return 0, cnimpl.Nest(execProcEventLayout.Short(len(b)-16), "proc_event", "event_data.exec", 16)
 		}
 		x.EventData.Exec.ProcessPID = int32(binary.NativeEndian.Uint32(b[16:]))
 		x.EventData.Exec.ProcessTGID = int32(binary.NativeEndian.Uint32(b[20:]))
 		p = 40
 	case EventUID:
 		if len(b) < 32 {
-			switch {
-			case len(b) < 20:
-				return 0, cn.Short("proc_event", "event_data.uid.process_pid", 16, 4, len(b))
-			case len(b) < 24:
-				return 0, cn.Short("proc_event", "event_data.uid.process_tgid", 20, 4, len(b))
-			case len(b) < 28:
-				return 0, cn.Short("proc_event", "event_data.uid.r", 24, 4, len(b))
-			default:
-				return 0, cn.Short("proc_event", "event_data.uid.e", 28, 4, len(b))
-			}
+			return 0, cnimpl.Nest(idProcEventLayout.Short(len(b)-16), "proc_event", "event_data.uid", 16)
 		}
 		x.EventData.UID.ProcessPID = int32(binary.NativeEndian.Uint32(b[16:]))
 		x.EventData.UID.ProcessTGID = int32(binary.NativeEndian.Uint32(b[20:]))
@@ -1298,16 +865,7 @@ func (x *ProcEvent) decode(b []byte) (int, error) {
 		p = 40
 	case EventGID:
 		if len(b) < 32 {
-			switch {
-			case len(b) < 20:
-				return 0, cn.Short("proc_event", "event_data.gid.process_pid", 16, 4, len(b))
-			case len(b) < 24:
-				return 0, cn.Short("proc_event", "event_data.gid.process_tgid", 20, 4, len(b))
-			case len(b) < 28:
-				return 0, cn.Short("proc_event", "event_data.gid.r", 24, 4, len(b))
-			default:
-				return 0, cn.Short("proc_event", "event_data.gid.e", 28, 4, len(b))
-			}
+			return 0, cnimpl.Nest(idProcEventLayout.Short(len(b)-16), "proc_event", "event_data.gid", 16)
 		}
 		x.EventData.GID.ProcessPID = int32(binary.NativeEndian.Uint32(b[16:]))
 		x.EventData.GID.ProcessTGID = int32(binary.NativeEndian.Uint32(b[20:]))
@@ -1316,28 +874,14 @@ func (x *ProcEvent) decode(b []byte) (int, error) {
 		p = 40
 	case EventSID:
 		if len(b) < 24 {
-			switch {
-			case len(b) < 20:
-				return 0, cn.Short("proc_event", "event_data.sid.process_pid", 16, 4, len(b))
-			default:
-				return 0, cn.Short("proc_event", "event_data.sid.process_tgid", 20, 4, len(b))
-			}
+			return 0, cnimpl.Nest(sidProcEventLayout.Short(len(b)-16), "proc_event", "event_data.sid", 16)
 		}
 		x.EventData.SID.ProcessPID = int32(binary.NativeEndian.Uint32(b[16:]))
 		x.EventData.SID.ProcessTGID = int32(binary.NativeEndian.Uint32(b[20:]))
 		p = 40
 	case EventPtrace:
 		if len(b) < 32 {
-			switch {
-			case len(b) < 20:
-				return 0, cn.Short("proc_event", "event_data.ptrace.process_pid", 16, 4, len(b))
-			case len(b) < 24:
-				return 0, cn.Short("proc_event", "event_data.ptrace.process_tgid", 20, 4, len(b))
-			case len(b) < 28:
-				return 0, cn.Short("proc_event", "event_data.ptrace.tracer_pid", 24, 4, len(b))
-			default:
-				return 0, cn.Short("proc_event", "event_data.ptrace.tracer_tgid", 28, 4, len(b))
-			}
+			return 0, cnimpl.Nest(ptraceProcEventLayout.Short(len(b)-16), "proc_event", "event_data.ptrace", 16)
 		}
 		x.EventData.Ptrace.ProcessPID = int32(binary.NativeEndian.Uint32(b[16:]))
 		x.EventData.Ptrace.ProcessTGID = int32(binary.NativeEndian.Uint32(b[20:]))
@@ -1346,14 +890,7 @@ func (x *ProcEvent) decode(b []byte) (int, error) {
 		p = 40
 	case EventComm:
 		if len(b) < 40 {
-			switch {
-			case len(b) < 20:
-				return 0, cn.Short("proc_event", "event_data.comm.process_pid", 16, 4, len(b))
-			case len(b) < 24:
-				return 0, cn.Short("proc_event", "event_data.comm.process_tgid", 20, 4, len(b))
-			default:
-				return 0, cn.Short("proc_event", "event_data.comm.comm", 24, 16, len(b))
-			}
+			return 0, cnimpl.Nest(commProcEventLayout.Short(len(b)-16), "proc_event", "event_data.comm", 16)
 		}
 		x.EventData.Comm.ProcessPID = int32(binary.NativeEndian.Uint32(b[16:]))
 		x.EventData.Comm.ProcessTGID = int32(binary.NativeEndian.Uint32(b[20:]))
@@ -1361,16 +898,7 @@ func (x *ProcEvent) decode(b []byte) (int, error) {
 		p = 40
 	case EventCoredump:
 		if len(b) < 32 {
-			switch {
-			case len(b) < 20:
-				return 0, cn.Short("proc_event", "event_data.coredump.process_pid", 16, 4, len(b))
-			case len(b) < 24:
-				return 0, cn.Short("proc_event", "event_data.coredump.process_tgid", 20, 4, len(b))
-			case len(b) < 28:
-				return 0, cn.Short("proc_event", "event_data.coredump.parent_pid", 24, 4, len(b))
-			default:
-				return 0, cn.Short("proc_event", "event_data.coredump.parent_tgid", 28, 4, len(b))
-			}
+			return 0, cnimpl.Nest(coredumpProcEventLayout.Short(len(b)-16), "proc_event", "event_data.coredump", 16)
 		}
 		x.EventData.Coredump.ProcessPID = int32(binary.NativeEndian.Uint32(b[16:]))
 		x.EventData.Coredump.ProcessTGID = int32(binary.NativeEndian.Uint32(b[20:]))
@@ -1379,20 +907,7 @@ func (x *ProcEvent) decode(b []byte) (int, error) {
 		p = 40
 	case EventExit:
 		if len(b) < 40 {
-			switch {
-			case len(b) < 20:
-				return 0, cn.Short("proc_event", "event_data.exit.process_pid", 16, 4, len(b))
-			case len(b) < 24:
-				return 0, cn.Short("proc_event", "event_data.exit.process_tgid", 20, 4, len(b))
-			case len(b) < 28:
-				return 0, cn.Short("proc_event", "event_data.exit.exit_code", 24, 4, len(b))
-			case len(b) < 32:
-				return 0, cn.Short("proc_event", "event_data.exit.exit_signal", 28, 4, len(b))
-			case len(b) < 36:
-				return 0, cn.Short("proc_event", "event_data.exit.parent_pid", 32, 4, len(b))
-			default:
-				return 0, cn.Short("proc_event", "event_data.exit.parent_tgid", 36, 4, len(b))
-			}
+			return 0, cnimpl.Nest(exitProcEventLayout.Short(len(b)-16), "proc_event", "event_data.exit", 16)
 		}
 		x.EventData.Exit.ProcessPID = int32(binary.NativeEndian.Uint32(b[16:]))
 		x.EventData.Exit.ProcessTGID = int32(binary.NativeEndian.Uint32(b[20:]))
@@ -1402,11 +917,11 @@ func (x *ProcEvent) decode(b []byte) (int, error) {
 		x.EventData.Exit.ParentTGID = int32(binary.NativeEndian.Uint32(b[36:]))
 		p = 40
 	default:
-		x.EventData.Default = append(x.EventData.Default[:0], cn.Tail(b, 16)...)
-		p = 16 + len(cn.Tail(b, 16))
+		x.EventData.Default = append(x.EventData.Default[:0], b[16:]...)
+		p = 16 + len(b[16:])
 		p = max(p, 40)
 	}
-	return min(len(b), max(p, 40)), nil
+	return min(len(b), p), nil
 }
 
 // proc is the process events connector, CN_IDX_PROC / CN_VAL_PROC.
@@ -1415,9 +930,6 @@ const (
 	ProcIdx uint32 = 1
 	// ProcGroup is the multicast group family proc broadcasts to.
 	ProcGroup uint32 = 1
-	// ProcKernelOnly says that family proc accepts incoming messages only from
-	// the kernel (source port 0), as its schema says with `sender kernel`.
-	ProcKernelOnly = true
 	// control subscribes (listen) or unsubscribes (ignore).
 	//
 	// ProcControlVal is the val of send control of family proc: [ProcInput] to the peer.
@@ -1488,55 +1000,6 @@ func procRoutes(h ProcHandler) []cn.Route {
 	return []cn.Route{
 		cn.On(cn.ID{Idx: ProcIdx, Val: ProcEventVal}, "proc.event", h.Event),
 	}
-}
-
-// ProcServer is the peer side of family proc: it takes the messages clients
-// send and answers their calls. r.From is the client's port; payloads are
-// valid only until the method returns; methods run one at a time, on the
-// goroutine of the Dispatcher's Serve. The kernel is the peer of family proc
-// (sender kernel): this side stands in for it in tests, sending from port 0
-// of cntest's Bus.Kernel().
-type ProcServer interface {
-	// Control subscribes (listen) or unsubscribes (ignore).
-	//
-	// Control handles each send "control".
-	Control(r *cn.Request, msg *ProcInput)
-}
-
-// RegisterProcServer registers srv with d for the sends and calls of family
-// proc, all or none. A call's reply goes back to the caller's port with the
-// request's seq and its ack plus one.
-func RegisterProcServer(d *cn.Dispatcher, srv ProcServer) error {
-	return cn.Register(d, []cn.Route{
-		cn.On(cn.ID{Idx: ProcIdx, Val: ProcControlVal}, "proc.control", srv.Control),
-	})
-}
-
-// ProcEvents sends the events of family proc, from the peer's side: to a
-// client's port, or to a group its subscribed clients have joined. The
-// kernel is the peer of family proc (sender kernel): this side stands in for
-// it in tests, sending from port 0 of cntest's Bus.Kernel().
-type ProcEvents struct {
-	out cn.Sender
-}
-
-// NewProcEvents returns an event sender that sends through out, e.g. a
-// *cn.Conn.
-func NewProcEvents(out cn.Sender) *ProcEvents {
-	return &ProcEvents{out: out}
-}
-
-// Event is a process event, or the ack of a control message.
-//
-// Event sends ev as event "event" to the port and group of to.
-func (e *ProcEvents) Event(ev *ProcEvent, to cn.Addr) error {
-	return cn.SendBinary(e.out, cn.ID{Idx: ProcIdx, Val: ProcEventVal}, ev, to)
-}
-
-// BroadcastEvent sends ev as event "event" to the family's group 1, which
-// every subscribed client has joined.
-func (e *ProcEvents) BroadcastEvent(ev *ProcEvent) error {
-	return e.Event(ev, cn.Addr{Group: ProcGroup})
 }
 
 // The schema's constants and declared sizes: editing them here or in

@@ -5,11 +5,11 @@ package arrays
 
 import (
 	"encoding/binary"
-	"github.com/cngen/cngen/runtime/cn"
+	"github.com/cngen/cngen/runtime/cnimpl"
 )
 
-// The file needs a runtime/cn that supports this version of generated code.
-const _ = cn.GeneratedCodeVersion1
+// The file needs a runtime that supports this version of generated code.
+const _ = cnimpl.GeneratedCodeVersion2
 
 const (
 	N = 3
@@ -21,18 +21,21 @@ type Point struct {
 	Y int16
 }
 
-// The C size of point.
-const pointSize = 4
+// pointLayout names the field a short buffer ends in.
+var pointLayout = cnimpl.Layout{Type: "point", Spans: []cnimpl.Span{
+	{Name: "x", Off: 0, Need: 2},
+	{Name: "y", Off: 2, Need: 2},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *Point) Size() int {
-	return pointSize
+	return 4
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Point) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 4)
+	b, w := cnimpl.Extend(b, 4)
 	binary.NativeEndian.PutUint16(w, uint16(x.X))
 	binary.NativeEndian.PutUint16(w[2:], uint16(x.Y))
 	return b, nil
@@ -46,23 +49,12 @@ func (x *Point) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *Point) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *Point) decode(b []byte) (int, error) {
 	if len(b) < 4 {
-		switch {
-		case len(b) < 2:
-			return 0, cn.Short("point", "x", 0, 2, len(b))
-		default:
-			return 0, cn.Short("point", "y", 2, 2, len(b))
-		}
+		return pointLayout.Short(len(b))
 	}
 	x.X = int16(binary.NativeEndian.Uint16(b))
 	x.Y = int16(binary.NativeEndian.Uint16(b[2:]))
-	return min(len(b), 4), nil
+	return nil
 }
 
 // Shape is the struct shape of the schema.
@@ -75,18 +67,26 @@ type Shape struct {
 	Weights [4]uint64
 }
 
-// The C size of shape.
-const shapeSize = 80
+// shapeLayout names the field a short buffer ends in.
+var shapeLayout = cnimpl.Layout{Type: "shape", Spans: []cnimpl.Span{
+	{Name: "kind", Off: 0, Need: 1},
+	{Name: "reserved", Off: 1, Need: 3},
+	{Name: "points", Off: 4, Need: 12},
+	{Name: "matrix", Off: 16, Need: 16},
+	{Name: "name", Off: 32, Need: 10},
+	{Name: "tag", Off: 42, Need: 4},
+	{Name: "weights", Off: 48, Need: 32},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *Shape) Size() int {
-	return shapeSize
+	return 80
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Shape) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 80)
+	b, w := cnimpl.Extend(b, 80)
 	w[0] = x.Kind
 	for i := range x.Points {
 		binary.NativeEndian.PutUint16(w[4+i*4:], uint16(x.Points[i].X))
@@ -113,35 +113,13 @@ func (x *Shape) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *Shape) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *Shape) decode(b []byte) (int, error) {
 	if len(b) < 80 {
-		switch {
-		case len(b) < 1:
-			return 0, cn.Short("shape", "kind", 0, 1, len(b))
-		case len(b) < 4:
-			return 0, cn.Short("shape", "reserved", 1, 3, len(b))
-		case len(b) < 16:
-			return 0, cn.Short("shape", "points", 4, 12, len(b))
-		case len(b) < 32:
-			return 0, cn.Short("shape", "matrix", 16, 16, len(b))
-		case len(b) < 42:
-			return 0, cn.Short("shape", "name", 32, 10, len(b))
-		case len(b) < 46:
-			return 0, cn.Short("shape", "tag", 42, 4, len(b))
-		default:
-			return 0, cn.Short("shape", "weights", 48, 32, len(b))
-		}
+		return shapeLayout.Short(len(b))
 	}
 	x.Kind = b[0]
 	for i := range x.Points {
-		if _, err := x.Points[i].decode(b[4+i*4:]); err != nil {
-			return 0, cn.NestDecode(err, "shape", "points", 4+i*4)
-		}
+		x.Points[i].X = int16(binary.NativeEndian.Uint16(b[4+i*4:]))
+		x.Points[i].Y = int16(binary.NativeEndian.Uint16(b[6+i*4:]))
 	}
 	for i2 := range x.Matrix {
 		for i3 := range x.Matrix[i2] {
@@ -153,7 +131,7 @@ func (x *Shape) decode(b []byte) (int, error) {
 	for i4 := range x.Weights {
 		x.Weights[i4] = binary.NativeEndian.Uint64(b[48+i4*8:])
 	}
-	return min(len(b), 80), nil
+	return nil
 }
 
 // CString10 is a cstring[10]: text NUL-padded to 10 bytes.
@@ -161,13 +139,13 @@ type CString10 [10]byte
 
 // String returns the text up to the first NUL.
 func (c CString10) String() string {
-	return cn.CStringText(c[:])
+	return cnimpl.CStringText(c[:])
 }
 
 // Set stores s, NUL-padded. It fails, leaving c as it was, when s holds a
 // NUL or does not fit with its NUL in 10 bytes.
 func (c *CString10) Set(s string) error {
-	return cn.SetCString(c[:], s)
+	return cnimpl.SetCString(c[:], s)
 }
 
 // The schema's constants and declared sizes: editing them here or in

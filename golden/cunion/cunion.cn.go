@@ -5,29 +5,31 @@ package cunion
 
 import (
 	"encoding/binary"
-	"github.com/cngen/cngen/runtime/cn"
+	"github.com/cngen/cngen/runtime/cnimpl"
 )
 
-// The file needs a runtime/cn that supports this version of generated code.
-const _ = cn.GeneratedCodeVersion1
+// The file needs a runtime that supports this version of generated code.
+const _ = cnimpl.GeneratedCodeVersion2
 
 // Ipv4 is the struct ipv4 of the schema.
 type Ipv4 struct {
 	Addr [4]uint8
 }
 
-// The C size of ipv4.
-const ipv4Size = 4
+// ipv4Layout names the field a short buffer ends in.
+var ipv4Layout = cnimpl.Layout{Type: "ipv4", Spans: []cnimpl.Span{
+	{Name: "addr", Off: 0, Need: 4},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *Ipv4) Size() int {
-	return ipv4Size
+	return 4
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Ipv4) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 4)
+	b, w := cnimpl.Extend(b, 4)
 	copy(w[:4], x.Addr[:])
 	return b, nil
 }
@@ -40,17 +42,11 @@ func (x *Ipv4) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *Ipv4) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *Ipv4) decode(b []byte) (int, error) {
 	if len(b) < 4 {
-		return 0, cn.Short("ipv4", "addr", 0, 4, len(b))
+		return ipv4Layout.Short(len(b))
 	}
 	copy(x.Addr[:], b[0:4])
-	return min(len(b), 4), nil
+	return nil
 }
 
 // Ipv6 is the struct ipv6 of the schema.
@@ -58,18 +54,20 @@ type Ipv6 struct {
 	Addr [16]uint8
 }
 
-// The C size of ipv6.
-const ipv6Size = 16
+// ipv6Layout names the field a short buffer ends in.
+var ipv6Layout = cnimpl.Layout{Type: "ipv6", Spans: []cnimpl.Span{
+	{Name: "addr", Off: 0, Need: 16},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *Ipv6) Size() int {
-	return ipv6Size
+	return 16
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Ipv6) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 16)
+	b, w := cnimpl.Extend(b, 16)
 	copy(w[:16], x.Addr[:])
 	return b, nil
 }
@@ -82,17 +80,11 @@ func (x *Ipv6) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *Ipv6) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *Ipv6) decode(b []byte) (int, error) {
 	if len(b) < 16 {
-		return 0, cn.Short("ipv6", "addr", 0, 16, len(b))
+		return ipv6Layout.Short(len(b))
 	}
 	copy(x.Addr[:], b[0:16])
-	return min(len(b), 16), nil
+	return nil
 }
 
 // Address holds either kind of address.
@@ -100,49 +92,37 @@ func (x *Ipv6) decode(b []byte) (int, error) {
 // Its members overlap: read and write them with the accessors.
 type Address [16]byte
 
-// The C size of address.
-const addressSize = 16
+// addressLayout names the field a short buffer ends in.
+var addressLayout = cnimpl.Layout{Type: "address", Spans: []cnimpl.Span{
+	{Off: 0, Need: 16},
+}}
 
 // V4 reads the union as member v4.
-func (u *Address) V4() (Ipv4, error) {
+func (u *Address) V4() Ipv4 {
 	var v Ipv4
-	if _, err := v.decode(u[:]); err != nil {
-		return v, cn.NestDecode(err, "address", "v4", 0)
-	}
-	return v, nil
+	copy(v.Addr[:], u[0:4])
+	return v
 }
 
 // SetV4 zeroes the union and stores v as member v4.
-func (u *Address) SetV4(v Ipv4) error {
-	var err error
+func (u *Address) SetV4(v Ipv4) {
 	*u = Address{}
-	b := u[:0]
-	if b, err = v.AppendBinary(b); err != nil {
-		return cn.NestEncode(err, "address", "v4")
-	}
-	_ = b // written in place
-	return nil
+	w := u[:]
+	copy(w[:4], v.Addr[:])
 }
 
 // V6 reads the union as member v6.
-func (u *Address) V6() (Ipv6, error) {
+func (u *Address) V6() Ipv6 {
 	var v Ipv6
-	if _, err := v.decode(u[:]); err != nil {
-		return v, cn.NestDecode(err, "address", "v6", 0)
-	}
-	return v, nil
+	copy(v.Addr[:], u[0:16])
+	return v
 }
 
 // SetV6 zeroes the union and stores v as member v6.
-func (u *Address) SetV6(v Ipv6) error {
-	var err error
+func (u *Address) SetV6(v Ipv6) {
 	*u = Address{}
-	b := u[:0]
-	if b, err = v.AppendBinary(b); err != nil {
-		return cn.NestEncode(err, "address", "v6")
-	}
-	_ = b // written in place
-	return nil
+	w := u[:]
+	copy(w[:16], v.Addr[:])
 }
 
 // Raw reads the union as member raw.
@@ -157,11 +137,10 @@ func (u *Address) Raw() [4]uint32 {
 // SetRaw zeroes the union and stores v as member raw.
 func (u *Address) SetRaw(v [4]uint32) {
 	*u = Address{}
-	b := u[:0]
+	w := u[:]
 	for i := range v {
-		b = binary.NativeEndian.AppendUint32(b, v[i])
+		binary.NativeEndian.PutUint32(w[i*4:], v[i])
 	}
-	_ = b // written in place
 }
 
 // First reads the union as member first.
@@ -172,12 +151,13 @@ func (u *Address) First() uint32 {
 // SetFirst zeroes the union and stores v as member first.
 func (u *Address) SetFirst(v uint32) {
 	*u = Address{}
-	binary.BigEndian.PutUint32(u[:], v)
+	w := u[:]
+	binary.BigEndian.PutUint32(w, v)
 }
 
 // Size returns the size of the union.
 func (u *Address) Size() int {
-	return addressSize
+	return 16
 }
 
 // AppendBinary appends the bytes of the union to b.
@@ -192,17 +172,11 @@ func (u *Address) MarshalBinary() ([]byte, error) {
 
 // UnmarshalBinary copies the bytes of the union from b.
 func (u *Address) UnmarshalBinary(b []byte) error {
-	_, err := u.decode(b)
-	return err
-}
-
-// decode copies the union from the start of b and returns its size.
-func (u *Address) decode(b []byte) (int, error) {
-	if len(b) < addressSize {
-		return 0, cn.Short("address", "", 0, addressSize, len(b))
+	if len(b) < 16 {
+		return addressLayout.Short(len(b))
 	}
 	copy(u[:], b)
-	return addressSize, nil
+	return nil
 }
 
 // Word is the union word of the schema.
@@ -210,8 +184,10 @@ func (u *Address) decode(b []byte) (int, error) {
 // Its members overlap: read and write them with the accessors.
 type Word [8]byte
 
-// The C size of word.
-const wordSize = 8
+// wordLayout names the field a short buffer ends in.
+var wordLayout = cnimpl.Layout{Type: "word", Spans: []cnimpl.Span{
+	{Off: 0, Need: 8},
+}}
 
 // U reads the union as member u.
 func (u *Word) U() uint64 {
@@ -221,7 +197,8 @@ func (u *Word) U() uint64 {
 // SetU zeroes the union and stores v as member u.
 func (u *Word) SetU(v uint64) {
 	*u = Word{}
-	binary.NativeEndian.PutUint64(u[:], v)
+	w := u[:]
+	binary.NativeEndian.PutUint64(w, v)
 }
 
 // Halves reads the union as member halves.
@@ -236,11 +213,10 @@ func (u *Word) Halves() [2]uint32 {
 // SetHalves zeroes the union and stores v as member halves.
 func (u *Word) SetHalves(v [2]uint32) {
 	*u = Word{}
-	b := u[:0]
+	w := u[:]
 	for i := range v {
-		b = binary.NativeEndian.AppendUint32(b, v[i])
+		binary.NativeEndian.PutUint32(w[i*4:], v[i])
 	}
-	_ = b // written in place
 }
 
 // Signed reads the union as member signed.
@@ -251,12 +227,13 @@ func (u *Word) Signed() int64 {
 // SetSigned zeroes the union and stores v as member signed.
 func (u *Word) SetSigned(v int64) {
 	*u = Word{}
-	binary.NativeEndian.PutUint64(u[:], uint64(v))
+	w := u[:]
+	binary.NativeEndian.PutUint64(w, uint64(v))
 }
 
 // Size returns the size of the union.
 func (u *Word) Size() int {
-	return wordSize
+	return 8
 }
 
 // AppendBinary appends the bytes of the union to b.
@@ -271,17 +248,11 @@ func (u *Word) MarshalBinary() ([]byte, error) {
 
 // UnmarshalBinary copies the bytes of the union from b.
 func (u *Word) UnmarshalBinary(b []byte) error {
-	_, err := u.decode(b)
-	return err
-}
-
-// decode copies the union from the start of b and returns its size.
-func (u *Word) decode(b []byte) (int, error) {
-	if len(b) < wordSize {
-		return 0, cn.Short("word", "", 0, wordSize, len(b))
+	if len(b) < 8 {
+		return wordLayout.Short(len(b))
 	}
 	copy(u[:], b)
-	return wordSize, nil
+	return nil
 }
 
 // Endpoint is the struct endpoint of the schema.
@@ -292,18 +263,23 @@ type Endpoint struct {
 	W      Word
 }
 
-// The C size of endpoint.
-const endpointSize = 32
+// endpointLayout names the field a short buffer ends in.
+var endpointLayout = cnimpl.Layout{Type: "endpoint", Spans: []cnimpl.Span{
+	{Name: "family", Off: 0, Need: 2},
+	{Name: "port", Off: 2, Need: 2},
+	{Name: "addr", Off: 4, Need: 16},
+	{Name: "w", Off: 24, Need: 8},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *Endpoint) Size() int {
-	return endpointSize
+	return 32
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Endpoint) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 32)
+	b, w := cnimpl.Extend(b, 32)
 	binary.NativeEndian.PutUint16(w, x.Family)
 	binary.BigEndian.PutUint16(w[2:], x.Port)
 	copy(w[4:20], x.Addr[:])
@@ -319,27 +295,12 @@ func (x *Endpoint) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *Endpoint) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *Endpoint) decode(b []byte) (int, error) {
 	if len(b) < 32 {
-		switch {
-		case len(b) < 2:
-			return 0, cn.Short("endpoint", "family", 0, 2, len(b))
-		case len(b) < 4:
-			return 0, cn.Short("endpoint", "port", 2, 2, len(b))
-		case len(b) < 20:
-			return 0, cn.Short("endpoint", "addr", 4, 16, len(b))
-		default:
-			return 0, cn.Short("endpoint", "w", 24, 8, len(b))
-		}
+		return endpointLayout.Short(len(b))
 	}
 	x.Family = binary.NativeEndian.Uint16(b)
 	x.Port = binary.BigEndian.Uint16(b[2:])
 	copy(x.Addr[:], b[4:20])
 	copy(x.W[:], b[24:32])
-	return min(len(b), 32), nil
+	return nil
 }

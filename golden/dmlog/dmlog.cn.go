@@ -7,11 +7,12 @@ package dmlog
 import (
 	"encoding/binary"
 	"github.com/cngen/cngen/runtime/cn"
+	"github.com/cngen/cngen/runtime/cnimpl"
 	"strconv"
 )
 
-// The file needs a runtime/cn that supports this version of generated code.
-const _ = cn.GeneratedCodeVersion1
+// The file needs a runtime that supports this version of generated code.
+const _ = cnimpl.GeneratedCodeVersion2
 
 const (
 	DmUUIDLen = 129
@@ -90,47 +91,6 @@ func (x RequestType) valid() bool {
 	return false
 }
 
-// Size returns the encoded size.
-func (x RequestType) Size() int {
-	return 4
-}
-
-// AppendBinary appends the encoding of x to b. Padding is zeros; length
-// fields hold the lengths of the fields they size.
-func (x RequestType) AppendBinary(b []byte) ([]byte, error) {
-	s := len(b)
-	b, w := cn.Extend(b, 4)
-	if !x.valid() {
-		return b[:s], cn.EncodeFail("request_type", "", x.String(), cn.ErrUnknownValue)
-	}
-	binary.NativeEndian.PutUint32(w, uint32(x))
-	return b, nil
-}
-
-// MarshalBinary returns the encoding of x.
-func (x RequestType) MarshalBinary() ([]byte, error) {
-	return x.AppendBinary(make([]byte, 0, x.Size()))
-}
-
-// UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
-// slices and strings in x are reused.
-func (x *RequestType) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *RequestType) decode(b []byte) (int, error) {
-	if len(b) < 4 {
-		return 0, cn.Short("request_type", "", 0, 4, len(b))
-	}
-	(*x) = RequestType(binary.NativeEndian.Uint32(b))
-	if !(*x).valid() {
-		return 0, cn.UnknownValue("request_type", "", 0, (*x).String())
-	}
-	return min(len(b), 4), nil
-}
-
 // DmUlogRequest is the header of every request and reply.
 type DmUlogRequest struct {
 	Luid        uint64
@@ -143,36 +103,45 @@ type DmUlogRequest struct {
 	Data        []byte
 }
 
-// The size of the fixed part of dm_ulog_request.
-const dmUlogRequestSize = 160
+// dmUlogRequestLayout names the field a short buffer ends in.
+var dmUlogRequestLayout = cnimpl.Layout{Type: "dm_ulog_request", Spans: []cnimpl.Span{
+	{Name: "luid", Off: 0, Need: 8},
+	{Name: "uuid", Off: 8, Need: 129},
+	{Name: "padding", Off: 137, Need: 3},
+	{Name: "version", Off: 140, Need: 4},
+	{Name: "error", Off: 144, Need: 4},
+	{Name: "seq", Off: 148, Need: 4},
+	{Name: "request_type", Off: 152, Need: 4},
+	{Name: "data_size", Off: 156, Need: 4},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *DmUlogRequest) Size() int {
 	p := 160 + len(x.Data)
-	return max(p, 160)
+	return p
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *DmUlogRequest) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
-	b, w := cn.Extend(b, 160)
+	b, w := cnimpl.Extend(b, 160)
 	binary.NativeEndian.PutUint64(w, x.Luid)
 	copy(w[8:137], x.UUID[:])
 	binary.NativeEndian.PutUint32(w[140:], x.Version)
 	binary.NativeEndian.PutUint32(w[144:], uint32(x.Error))
 	binary.NativeEndian.PutUint32(w[148:], x.Seq)
 	if !x.RequestType.valid() {
-		return b[:s], cn.EncodeFail("dm_ulog_request", "request_type", x.RequestType.String(), cn.ErrUnknownValue)
+		return b[:s], cnimpl.UnknownEnum("dm_ulog_request", "request_type", x.RequestType.String(), x.RequestType == 0)
 	}
 	binary.NativeEndian.PutUint32(w[152:], uint32(x.RequestType))
 	l := len(x.Data)
 	if uint64(l) > 0xffffffff {
-		return b[:s], cn.EncodeLength("dm_ulog_request", "data_size", l, cn.ErrTooLong)
+		return b[:s], cnimpl.EncodeLength("dm_ulog_request", "data_size", l, cn.ErrTooLong)
 	}
 	binary.NativeEndian.PutUint32(w[156:], uint32(l))
 	b = append(b, x.Data...)
-	b = cn.AppendFill(b, s, 160)
+	b = cnimpl.AppendFill(b, s, 160)
 	return b, nil
 }
 
@@ -191,24 +160,7 @@ func (x *DmUlogRequest) UnmarshalBinary(b []byte) error {
 // decode decodes x from the start of b and returns the number of bytes it used.
 func (x *DmUlogRequest) decode(b []byte) (int, error) {
 	if len(b) < 160 {
-		switch {
-		case len(b) < 8:
-			return 0, cn.Short("dm_ulog_request", "luid", 0, 8, len(b))
-		case len(b) < 137:
-			return 0, cn.Short("dm_ulog_request", "uuid", 8, 129, len(b))
-		case len(b) < 140:
-			return 0, cn.Short("dm_ulog_request", "padding", 137, 3, len(b))
-		case len(b) < 144:
-			return 0, cn.Short("dm_ulog_request", "version", 140, 4, len(b))
-		case len(b) < 148:
-			return 0, cn.Short("dm_ulog_request", "error", 144, 4, len(b))
-		case len(b) < 152:
-			return 0, cn.Short("dm_ulog_request", "seq", 148, 4, len(b))
-		case len(b) < 156:
-			return 0, cn.Short("dm_ulog_request", "request_type", 152, 4, len(b))
-		default:
-			return 0, cn.Short("dm_ulog_request", "data_size", 156, 4, len(b))
-		}
+		return 0, dmUlogRequestLayout.Short(len(b))
 	}
 	x.Luid = binary.NativeEndian.Uint64(b)
 	copy(x.UUID[:], b[8:137])
@@ -217,19 +169,19 @@ func (x *DmUlogRequest) decode(b []byte) (int, error) {
 	x.Seq = binary.NativeEndian.Uint32(b[148:])
 	x.RequestType = RequestType(binary.NativeEndian.Uint32(b[152:]))
 	if !x.RequestType.valid() {
-		return 0, cn.UnknownValue("dm_ulog_request", "request_type", 152, x.RequestType.String())
+		return 0, cnimpl.UnknownValue("dm_ulog_request", "request_type", 152, x.RequestType.String())
 	}
 	x.DataSize = binary.NativeEndian.Uint32(b[156:])
 	l := int(x.DataSize)
 	if l < 0 {
-		return 0, cn.InvalidLength("dm_ulog_request", "data", 160, l)
+		return 0, cnimpl.InvalidLength("dm_ulog_request", "data", 160, l)
 	}
 	if l > len(b)-160 {
-		return 0, cn.Short("dm_ulog_request", "data", 160, l, len(b))
+		return 0, cnimpl.Short("dm_ulog_request", "data", 160, l, len(b))
 	}
 	x.Data = append(x.Data[:0], b[160:160+l]...)
 	p := 160 + l
-	return min(len(b), max(p, 160)), nil
+	return min(len(b), p), nil
 }
 
 // CString129 is a cstring[129]: text NUL-padded to 129 bytes.
@@ -237,13 +189,13 @@ type CString129 [129]byte
 
 // String returns the text up to the first NUL.
 func (c CString129) String() string {
-	return cn.CStringText(c[:])
+	return cnimpl.CStringText(c[:])
 }
 
 // Set stores s, NUL-padded. It fails, leaving c as it was, when s holds a
 // NUL or does not fit with its NUL in 129 bytes.
 func (c *CString129) Set(s string) error {
-	return cn.SetCString(c[:], s)
+	return cnimpl.SetCString(c[:], s)
 }
 
 // Family dm.
@@ -252,9 +204,6 @@ const (
 	DmIdx uint32 = 7
 	// DmGroup is the multicast group family dm broadcasts to.
 	DmGroup uint32 = 7
-	// DmKernelOnly says that family dm accepts incoming messages only from
-	// the kernel (source port 0), as its schema says with `sender kernel`.
-	DmKernelOnly = true
 	// DmRequestVal is the val of event request of family dm: [DmUlogRequest] from the peer.
 	DmRequestVal uint32 = 1
 	// DmReplyVal is the val of send reply of family dm: [DmUlogRequest] to the peer.
@@ -323,8 +272,8 @@ func dmRoutes(h DmHandler) []cn.Route {
 // and answers their calls. r.From is the client's port; payloads are valid
 // only until the method returns; methods run one at a time, on the goroutine
 // of the Dispatcher's Serve. The kernel is the peer of family dm (sender
-// kernel): this side stands in for it in tests, sending from port 0 of
-// cntest's Bus.Kernel().
+// kernel): this side, generated with cngen gen -kernel-peer, stands in for
+// it in tests, sending from port 0 of cntest's Bus.Kernel().
 type DmServer interface {
 	// Reply handles each send "reply".
 	Reply(r *cn.Request, msg *DmUlogRequest)
@@ -341,8 +290,9 @@ func RegisterDmServer(d *cn.Dispatcher, srv DmServer) error {
 
 // DmEvents sends the events of family dm, from the peer's side: to a
 // client's port, or to a group its subscribed clients have joined. The
-// kernel is the peer of family dm (sender kernel): this side stands in for
-// it in tests, sending from port 0 of cntest's Bus.Kernel().
+// kernel is the peer of family dm (sender kernel): this side, generated with
+// cngen gen -kernel-peer, stands in for it in tests, sending from port 0 of
+// cntest's Bus.Kernel().
 type DmEvents struct {
 	out cn.Sender
 }

@@ -8,11 +8,12 @@ package docs
 
 import (
 	"github.com/cngen/cngen/runtime/cn"
+	"github.com/cngen/cngen/runtime/cnimpl"
 	"strconv"
 )
 
-// The file needs a runtime/cn that supports this version of generated code.
-const _ = cn.GeneratedCodeVersion1
+// The file needs a runtime that supports this version of generated code.
+const _ = cnimpl.GeneratedCodeVersion2
 
 const (
 	// Limit caps things.
@@ -50,47 +51,6 @@ func (x Mode) valid() bool {
 	return false
 }
 
-// Size returns the encoded size.
-func (x Mode) Size() int {
-	return 1
-}
-
-// AppendBinary appends the encoding of x to b. Padding is zeros; length
-// fields hold the lengths of the fields they size.
-func (x Mode) AppendBinary(b []byte) ([]byte, error) {
-	s := len(b)
-	b, w := cn.Extend(b, 1)
-	if !x.valid() {
-		return b[:s], cn.EncodeFail("mode", "", x.String(), cn.ErrUnknownValue)
-	}
-	w[0] = uint8(x)
-	return b, nil
-}
-
-// MarshalBinary returns the encoding of x.
-func (x Mode) MarshalBinary() ([]byte, error) {
-	return x.AppendBinary(make([]byte, 0, x.Size()))
-}
-
-// UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
-// slices and strings in x are reused.
-func (x *Mode) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *Mode) decode(b []byte) (int, error) {
-	if len(b) < 1 {
-		return 0, cn.Short("mode", "", 0, 1, len(b))
-	}
-	(*x) = Mode(b[0])
-	if !(*x).valid() {
-		return 0, cn.UnknownValue("mode", "", 0, (*x).String())
-	}
-	return min(len(b), 1), nil
-}
-
 // Record is a documented struct.
 type Record struct {
 	// M says how.
@@ -99,21 +59,24 @@ type Record struct {
 	Name CString64
 }
 
-// The C size of record.
-const recordSize = 65
+// recordLayout names the field a short buffer ends in.
+var recordLayout = cnimpl.Layout{Type: "record", Spans: []cnimpl.Span{
+	{Name: "m", Off: 0, Need: 1},
+	{Name: "name", Off: 1, Need: 64},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *Record) Size() int {
-	return recordSize
+	return 65
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Record) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
-	b, w := cn.Extend(b, 65)
+	b, w := cnimpl.Extend(b, 65)
 	if !x.M.valid() {
-		return b[:s], cn.EncodeFail("record", "m", x.M.String(), cn.ErrUnknownValue)
+		return b[:s], cnimpl.UnknownEnum("record", "m", x.M.String(), false)
 	}
 	w[0] = uint8(x.M)
 	copy(w[1:65], x.Name[:])
@@ -128,26 +91,15 @@ func (x *Record) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *Record) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *Record) decode(b []byte) (int, error) {
 	if len(b) < 65 {
-		switch {
-		case len(b) < 1:
-			return 0, cn.Short("record", "m", 0, 1, len(b))
-		default:
-			return 0, cn.Short("record", "name", 1, 64, len(b))
-		}
+		return recordLayout.Short(len(b))
 	}
 	x.M = Mode(b[0])
 	if !x.M.valid() {
-		return 0, cn.UnknownValue("record", "m", 0, x.M.String())
+		return cnimpl.UnknownValue("record", "m", 0, x.M.String())
 	}
 	copy(x.Name[:], b[1:65])
-	return min(len(b), 65), nil
+	return nil
 }
 
 // CString64 is a cstring[64]: text NUL-padded to 64 bytes.
@@ -155,22 +107,19 @@ type CString64 [64]byte
 
 // String returns the text up to the first NUL.
 func (c CString64) String() string {
-	return cn.CStringText(c[:])
+	return cnimpl.CStringText(c[:])
 }
 
 // Set stores s, NUL-padded. It fails, leaving c as it was, when s holds a
 // NUL or does not fit with its NUL in 64 bytes.
 func (c *CString64) Set(s string) error {
-	return cn.SetCString(c[:], s)
+	return cnimpl.SetCString(c[:], s)
 }
 
 // ops is a documented family.
 const (
 	// OpsIdx is the idx of family ops: the first half of its cb_id.
 	OpsIdx uint32 = 0x200
-	// OpsKernelOnly says that family ops accepts incoming messages from any
-	// port, as its schema says with `sender any`.
-	OpsKernelOnly = false
 	// put stores a record.
 	//
 	// OpsPutVal is the val of send put of family ops: [Record] to the peer.

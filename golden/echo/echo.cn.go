@@ -7,10 +7,11 @@ import (
 	"context"
 	"encoding/binary"
 	"github.com/cngen/cngen/runtime/cn"
+	"github.com/cngen/cngen/runtime/cnimpl"
 )
 
-// The file needs a runtime/cn that supports this version of generated code.
-const _ = cn.GeneratedCodeVersion1
+// The file needs a runtime that supports this version of generated code.
+const _ = cnimpl.GeneratedCodeVersion2
 
 // PingReq is the struct ping_req of the schema.
 type PingReq struct {
@@ -18,23 +19,25 @@ type PingReq struct {
 	Payload []byte
 }
 
-// The size of the fixed part of ping_req.
-const pingReqSize = 4
+// pingReqLayout names the field a short buffer ends in.
+var pingReqLayout = cnimpl.Layout{Type: "ping_req", Spans: []cnimpl.Span{
+	{Name: "id", Off: 0, Need: 4},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *PingReq) Size() int {
 	p := 4 + len(x.Payload)
-	return max(p, 4)
+	return p
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *PingReq) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
-	b, w := cn.Extend(b, 4)
+	b, w := cnimpl.Extend(b, 4)
 	binary.NativeEndian.PutUint32(w, x.ID)
 	b = append(b, x.Payload...)
-	b = cn.AppendFill(b, s, 4)
+	b = cnimpl.AppendFill(b, s, 4)
 	return b, nil
 }
 
@@ -53,12 +56,12 @@ func (x *PingReq) UnmarshalBinary(b []byte) error {
 // decode decodes x from the start of b and returns the number of bytes it used.
 func (x *PingReq) decode(b []byte) (int, error) {
 	if len(b) < 4 {
-		return 0, cn.Short("ping_req", "id", 0, 4, len(b))
+		return 0, pingReqLayout.Short(len(b))
 	}
 	x.ID = binary.NativeEndian.Uint32(b)
-	x.Payload = append(x.Payload[:0], cn.Tail(b, 4)...)
-	p := 4 + len(cn.Tail(b, 4))
-	return min(len(b), max(p, 4)), nil
+	x.Payload = append(x.Payload[:0], b[4:]...)
+	p := 4 + len(b[4:])
+	return min(len(b), p), nil
 }
 
 // PingReply is the struct ping_reply of the schema.
@@ -68,24 +71,27 @@ type PingReply struct {
 	Payload      []byte
 }
 
-// The size of the fixed part of ping_reply.
-const pingReplySize = 16
+// pingReplyLayout names the field a short buffer ends in.
+var pingReplyLayout = cnimpl.Layout{Type: "ping_reply", Spans: []cnimpl.Span{
+	{Name: "id", Off: 0, Need: 4},
+	{Name: "server_time_ns", Off: 8, Need: 8},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *PingReply) Size() int {
 	p := 16 + len(x.Payload)
-	return max(p, 16)
+	return p
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *PingReply) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
-	b, w := cn.Extend(b, 16)
+	b, w := cnimpl.Extend(b, 16)
 	binary.NativeEndian.PutUint32(w, x.ID)
 	binary.NativeEndian.PutUint64(w[8:], x.ServerTimeNS)
 	b = append(b, x.Payload...)
-	b = cn.AppendFill(b, s, 16)
+	b = cnimpl.AppendFill(b, s, 16)
 	return b, nil
 }
 
@@ -104,18 +110,13 @@ func (x *PingReply) UnmarshalBinary(b []byte) error {
 // decode decodes x from the start of b and returns the number of bytes it used.
 func (x *PingReply) decode(b []byte) (int, error) {
 	if len(b) < 16 {
-		switch {
-		case len(b) < 4:
-			return 0, cn.Short("ping_reply", "id", 0, 4, len(b))
-		default:
-			return 0, cn.Short("ping_reply", "server_time_ns", 8, 8, len(b))
-		}
+		return 0, pingReplyLayout.Short(len(b))
 	}
 	x.ID = binary.NativeEndian.Uint32(b)
 	x.ServerTimeNS = binary.NativeEndian.Uint64(b[8:])
-	x.Payload = append(x.Payload[:0], cn.Tail(b, 16)...)
-	p := 16 + len(cn.Tail(b, 16))
-	return min(len(b), max(p, 16)), nil
+	x.Payload = append(x.Payload[:0], b[16:]...)
+	p := 16 + len(b[16:])
+	return min(len(b), p), nil
 }
 
 // Tick is the struct tick of the schema.
@@ -124,18 +125,21 @@ type Tick struct {
 	UptimeNS uint64
 }
 
-// The C size of tick.
-const tickSize = 16
+// tickLayout names the field a short buffer ends in.
+var tickLayout = cnimpl.Layout{Type: "tick", Spans: []cnimpl.Span{
+	{Name: "n", Off: 0, Need: 8},
+	{Name: "uptime_ns", Off: 8, Need: 8},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *Tick) Size() int {
-	return tickSize
+	return 16
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Tick) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 16)
+	b, w := cnimpl.Extend(b, 16)
 	binary.NativeEndian.PutUint64(w, x.N)
 	binary.NativeEndian.PutUint64(w[8:], x.UptimeNS)
 	return b, nil
@@ -149,23 +153,12 @@ func (x *Tick) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *Tick) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *Tick) decode(b []byte) (int, error) {
 	if len(b) < 16 {
-		switch {
-		case len(b) < 8:
-			return 0, cn.Short("tick", "n", 0, 8, len(b))
-		default:
-			return 0, cn.Short("tick", "uptime_ns", 8, 8, len(b))
-		}
+		return tickLayout.Short(len(b))
 	}
 	x.N = binary.NativeEndian.Uint64(b)
 	x.UptimeNS = binary.NativeEndian.Uint64(b[8:])
-	return min(len(b), 16), nil
+	return nil
 }
 
 // Shutdown is the struct shutdown of the schema.
@@ -173,18 +166,20 @@ type Shutdown struct {
 	Reason CString32
 }
 
-// The C size of shutdown.
-const shutdownSize = 32
+// shutdownLayout names the field a short buffer ends in.
+var shutdownLayout = cnimpl.Layout{Type: "shutdown", Spans: []cnimpl.Span{
+	{Name: "reason", Off: 0, Need: 32},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *Shutdown) Size() int {
-	return shutdownSize
+	return 32
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Shutdown) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 32)
+	b, w := cnimpl.Extend(b, 32)
 	copy(w[:32], x.Reason[:])
 	return b, nil
 }
@@ -197,17 +192,11 @@ func (x *Shutdown) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *Shutdown) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *Shutdown) decode(b []byte) (int, error) {
 	if len(b) < 32 {
-		return 0, cn.Short("shutdown", "reason", 0, 32, len(b))
+		return shutdownLayout.Short(len(b))
 	}
 	copy(x.Reason[:], b[0:32])
-	return min(len(b), 32), nil
+	return nil
 }
 
 // CString32 is a cstring[32]: text NUL-padded to 32 bytes.
@@ -215,13 +204,13 @@ type CString32 [32]byte
 
 // String returns the text up to the first NUL.
 func (c CString32) String() string {
-	return cn.CStringText(c[:])
+	return cnimpl.CStringText(c[:])
 }
 
 // Set stores s, NUL-padded. It fails, leaving c as it was, when s holds a
 // NUL or does not fit with its NUL in 32 bytes.
 func (c *CString32) Set(s string) error {
-	return cn.SetCString(c[:], s)
+	return cnimpl.SetCString(c[:], s)
 }
 
 // echo answers pings and broadcasts ticks. Its idx is above 32, the
@@ -230,9 +219,6 @@ func (c *CString32) Set(s string) error {
 const (
 	// EchoIdx is the idx of family echo: the first half of its cb_id.
 	EchoIdx uint32 = 0x123
-	// EchoKernelOnly says that family echo accepts incoming messages from any
-	// port, as its schema says with `sender any`.
-	EchoKernelOnly = false
 	// ping waits for the matching pong.
 	//
 	// EchoPingVal is the val of call ping of family echo: request [PingReq], reply [PingReply].
@@ -386,35 +372,36 @@ func (e *EchoEvents) BroadcastLog(ev string) error {
 	return e.Log(ev, cn.Addr{Group: EchoGroups[0]})
 }
 
-// echoLogPayload carries the payload of event log, a string, through the
-// runtime's codecs.
+// echoLogPayload carries echo.log, a string, through the runtime's codecs.
 type echoLogPayload struct {
 	v string
 }
 
-// AppendBinary appends the encoding of x.v to b.
+// AppendBinary appends the encoding of x to b. Padding is zeros; length
+// fields hold the lengths of the fields they size.
 func (x *echoLogPayload) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
 	var err error
-	if b, err = cn.AppendString(b, x.v); err != nil {
-		return b[:s], cn.NestEncode(err, "echo.log", "")
+	if b, err = cnimpl.AppendString(b, x.v); err != nil {
+		return b[:s], cnimpl.NestEncode(err, "echo.log", "")
 	}
 	return b, nil
 }
 
-// UnmarshalBinary decodes b into x.v.
+// UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
+// slices and strings in x are reused.
 func (x *echoLogPayload) UnmarshalBinary(b []byte) error {
 	_, err := x.decode(b)
 	return err
 }
 
-// decode decodes x.v from the start of b and returns the number of bytes it used.
+// decode decodes x from the start of b and returns the number of bytes it used.
 func (x *echoLogPayload) decode(b []byte) (int, error) {
-	l := cn.IndexNUL(b)
+	l := cnimpl.IndexNUL(b)
 	if l < 0 {
-		return 0, cn.NoNUL("echo.log", "", 0, len(b))
+		return 0, cnimpl.NoNUL("echo.log", "", 0, len(b))
 	}
-	x.v = cn.Text(x.v, b[0:l])
+	x.v = cnimpl.Text(x.v, b[0:l])
 	p := l + 1
 	return min(len(b), p), nil
 }

@@ -5,12 +5,12 @@ package enums
 
 import (
 	"encoding/binary"
-	"github.com/cngen/cngen/runtime/cn"
+	"github.com/cngen/cngen/runtime/cnimpl"
 	"strconv"
 )
 
-// The file needs a runtime/cn that supports this version of generated code.
-const _ = cn.GeneratedCodeVersion1
+// The file needs a runtime that supports this version of generated code.
+const _ = cnimpl.GeneratedCodeVersion2
 
 // Color is a closed set.
 type Color uint8
@@ -44,47 +44,6 @@ func (x Color) valid() bool {
 	return false
 }
 
-// Size returns the encoded size.
-func (x Color) Size() int {
-	return 1
-}
-
-// AppendBinary appends the encoding of x to b. Padding is zeros; length
-// fields hold the lengths of the fields they size.
-func (x Color) AppendBinary(b []byte) ([]byte, error) {
-	s := len(b)
-	b, w := cn.Extend(b, 1)
-	if !x.valid() {
-		return b[:s], cn.EncodeFail("color", "", x.String(), cn.ErrUnknownValue)
-	}
-	w[0] = uint8(x)
-	return b, nil
-}
-
-// MarshalBinary returns the encoding of x.
-func (x Color) MarshalBinary() ([]byte, error) {
-	return x.AppendBinary(make([]byte, 0, x.Size()))
-}
-
-// UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
-// slices and strings in x are reused.
-func (x *Color) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *Color) decode(b []byte) (int, error) {
-	if len(b) < 1 {
-		return 0, cn.Short("color", "", 0, 1, len(b))
-	}
-	(*x) = Color(b[0])
-	if !(*x).valid() {
-		return 0, cn.UnknownValue("color", "", 0, (*x).String())
-	}
-	return min(len(b), 1), nil
-}
-
 // Level may be negative.
 type Level int16
 
@@ -116,47 +75,6 @@ func (x Level) valid() bool {
 	return false
 }
 
-// Size returns the encoded size.
-func (x Level) Size() int {
-	return 2
-}
-
-// AppendBinary appends the encoding of x to b. Padding is zeros; length
-// fields hold the lengths of the fields they size.
-func (x Level) AppendBinary(b []byte) ([]byte, error) {
-	s := len(b)
-	b, w := cn.Extend(b, 2)
-	if !x.valid() {
-		return b[:s], cn.EncodeFail("level", "", x.String(), cn.ErrUnknownValue)
-	}
-	binary.NativeEndian.PutUint16(w, uint16(x))
-	return b, nil
-}
-
-// MarshalBinary returns the encoding of x.
-func (x Level) MarshalBinary() ([]byte, error) {
-	return x.AppendBinary(make([]byte, 0, x.Size()))
-}
-
-// UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
-// slices and strings in x are reused.
-func (x *Level) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *Level) decode(b []byte) (int, error) {
-	if len(b) < 2 {
-		return 0, cn.Short("level", "", 0, 2, len(b))
-	}
-	(*x) = Level(binary.NativeEndian.Uint16(b))
-	if !(*x).valid() {
-		return 0, cn.UnknownValue("level", "", 0, (*x).String())
-	}
-	return min(len(b), 2), nil
-}
-
 // Perm is a bit set with a zero member and a mask.
 type Perm uint16
 
@@ -169,7 +87,7 @@ const (
 )
 
 // permNames spells Perm values, widest masks first.
-var permNames = []cn.FlagName{
+var permNames = []cnimpl.FlagName{
 	{Mask: 0x7, Name: "all"},
 	{Mask: 0x1, Name: "read"},
 	{Mask: 0x2, Name: "write"},
@@ -179,41 +97,7 @@ var permNames = []cn.FlagName{
 // String returns the schema's names of the flags set in x joined by |,
 // widest masks first, then any unnamed bits in hex.
 func (x Perm) String() string {
-	return cn.FlagsString(uint64(x), "none", permNames)
-}
-
-// Size returns the encoded size.
-func (x Perm) Size() int {
-	return 2
-}
-
-// AppendBinary appends the encoding of x to b. Padding is zeros; length
-// fields hold the lengths of the fields they size.
-func (x Perm) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 2)
-	binary.NativeEndian.PutUint16(w, uint16(x))
-	return b, nil
-}
-
-// MarshalBinary returns the encoding of x.
-func (x Perm) MarshalBinary() ([]byte, error) {
-	return x.AppendBinary(make([]byte, 0, x.Size()))
-}
-
-// UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
-// slices and strings in x are reused.
-func (x *Perm) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *Perm) decode(b []byte) (int, error) {
-	if len(b) < 2 {
-		return 0, cn.Short("perm", "", 0, 2, len(b))
-	}
-	(*x) = Perm(binary.NativeEndian.Uint16(b))
-	return min(len(b), 2), nil
+	return cnimpl.FlagsString(uint64(x), "none", permNames)
 }
 
 // Wide uses the top bit of a 64-bit word.
@@ -225,7 +109,7 @@ const (
 )
 
 // wideNames spells Wide values, widest masks first.
-var wideNames = []cn.FlagName{
+var wideNames = []cnimpl.FlagName{
 	{Mask: 0x1, Name: "low"},
 	{Mask: 0x8000000000000000, Name: "top"},
 }
@@ -233,41 +117,7 @@ var wideNames = []cn.FlagName{
 // String returns the schema's names of the flags set in x joined by |,
 // widest masks first, then any unnamed bits in hex.
 func (x Wide) String() string {
-	return cn.FlagsString(uint64(x), "0", wideNames)
-}
-
-// Size returns the encoded size.
-func (x Wide) Size() int {
-	return 8
-}
-
-// AppendBinary appends the encoding of x to b. Padding is zeros; length
-// fields hold the lengths of the fields they size.
-func (x Wide) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 8)
-	binary.BigEndian.PutUint64(w, uint64(x))
-	return b, nil
-}
-
-// MarshalBinary returns the encoding of x.
-func (x Wide) MarshalBinary() ([]byte, error) {
-	return x.AppendBinary(make([]byte, 0, x.Size()))
-}
-
-// UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
-// slices and strings in x are reused.
-func (x *Wide) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *Wide) decode(b []byte) (int, error) {
-	if len(b) < 8 {
-		return 0, cn.Short("wide", "", 0, 8, len(b))
-	}
-	(*x) = Wide(binary.BigEndian.Uint64(b))
-	return min(len(b), 8), nil
+	return cnimpl.FlagsString(uint64(x), "0", wideNames)
 }
 
 // Settings is the struct settings of the schema.
@@ -279,32 +129,38 @@ type Settings struct {
 	Colors [2]Color
 }
 
-// The C size of settings.
-const settingsSize = 24
+// settingsLayout names the field a short buffer ends in.
+var settingsLayout = cnimpl.Layout{Type: "settings", Spans: []cnimpl.Span{
+	{Name: "c", Off: 0, Need: 1},
+	{Name: "l", Off: 2, Need: 2},
+	{Name: "p", Off: 4, Need: 2},
+	{Name: "w", Off: 8, Need: 8},
+	{Name: "colors", Off: 16, Need: 2},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *Settings) Size() int {
-	return settingsSize
+	return 24
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Settings) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
-	b, w := cn.Extend(b, 24)
+	b, w := cnimpl.Extend(b, 24)
 	if !x.C.valid() {
-		return b[:s], cn.EncodeFail("settings", "c", x.C.String(), cn.ErrUnknownValue)
+		return b[:s], cnimpl.UnknownEnum("settings", "c", x.C.String(), x.C == 0)
 	}
 	w[0] = uint8(x.C)
 	if !x.L.valid() {
-		return b[:s], cn.EncodeFail("settings", "l", x.L.String(), cn.ErrUnknownValue)
+		return b[:s], cnimpl.UnknownEnum("settings", "l", x.L.String(), false)
 	}
 	binary.NativeEndian.PutUint16(w[2:], uint16(x.L))
 	binary.NativeEndian.PutUint16(w[4:], uint16(x.P))
 	binary.BigEndian.PutUint64(w[8:], uint64(x.W))
 	for i := range x.Colors {
 		if !x.Colors[i].valid() {
-			return b[:s], cn.EncodeFail("settings", "colors", x.Colors[i].String(), cn.ErrUnknownValue)
+			return b[:s], cnimpl.UnknownEnum("settings", "colors", x.Colors[i].String(), x.Colors[i] == 0)
 		}
 		w[16+i] = uint8(x.Colors[i])
 	}
@@ -319,43 +175,26 @@ func (x *Settings) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *Settings) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *Settings) decode(b []byte) (int, error) {
 	if len(b) < 18 {
-		switch {
-		case len(b) < 1:
-			return 0, cn.Short("settings", "c", 0, 1, len(b))
-		case len(b) < 4:
-			return 0, cn.Short("settings", "l", 2, 2, len(b))
-		case len(b) < 6:
-			return 0, cn.Short("settings", "p", 4, 2, len(b))
-		case len(b) < 16:
-			return 0, cn.Short("settings", "w", 8, 8, len(b))
-		default:
-			return 0, cn.Short("settings", "colors", 16, 2, len(b))
-		}
+		return settingsLayout.Short(len(b))
 	}
 	x.C = Color(b[0])
 	if !x.C.valid() {
-		return 0, cn.UnknownValue("settings", "c", 0, x.C.String())
+		return cnimpl.UnknownValue("settings", "c", 0, x.C.String())
 	}
 	x.L = Level(binary.NativeEndian.Uint16(b[2:]))
 	if !x.L.valid() {
-		return 0, cn.UnknownValue("settings", "l", 2, x.L.String())
+		return cnimpl.UnknownValue("settings", "l", 2, x.L.String())
 	}
 	x.P = Perm(binary.NativeEndian.Uint16(b[4:]))
 	x.W = Wide(binary.BigEndian.Uint64(b[8:]))
 	for i := range x.Colors {
 		x.Colors[i] = Color(b[16+i])
 		if !x.Colors[i].valid() {
-			return 0, cn.UnknownValue("settings", "colors", 16+i, x.Colors[i].String())
+			return cnimpl.UnknownValue("settings", "colors", 16+i, x.Colors[i].String())
 		}
 	}
-	return min(len(b), 24), nil
+	return nil
 }
 
 // The schema's constants and declared sizes: editing them here or in

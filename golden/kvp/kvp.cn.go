@@ -7,11 +7,12 @@ package kvp
 import (
 	"encoding/binary"
 	"github.com/cngen/cngen/runtime/cn"
+	"github.com/cngen/cngen/runtime/cnimpl"
 	"strconv"
 )
 
-// The file needs a runtime/cn that supports this version of generated code.
-const _ = cn.GeneratedCodeVersion1
+// The file needs a runtime that supports this version of generated code.
+const _ = cnimpl.GeneratedCodeVersion2
 
 const (
 	HvKvpExchangeMaxKeySize   = 0x200
@@ -64,47 +65,6 @@ func (x KvpOp) valid() bool {
 	return false
 }
 
-// Size returns the encoded size.
-func (x KvpOp) Size() int {
-	return 1
-}
-
-// AppendBinary appends the encoding of x to b. Padding is zeros; length
-// fields hold the lengths of the fields they size.
-func (x KvpOp) AppendBinary(b []byte) ([]byte, error) {
-	s := len(b)
-	b, w := cn.Extend(b, 1)
-	if !x.valid() {
-		return b[:s], cn.EncodeFail("kvp_op", "", x.String(), cn.ErrUnknownValue)
-	}
-	w[0] = uint8(x)
-	return b, nil
-}
-
-// MarshalBinary returns the encoding of x.
-func (x KvpOp) MarshalBinary() ([]byte, error) {
-	return x.AppendBinary(make([]byte, 0, x.Size()))
-}
-
-// UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
-// slices and strings in x are reused.
-func (x *KvpOp) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *KvpOp) decode(b []byte) (int, error) {
-	if len(b) < 1 {
-		return 0, cn.Short("kvp_op", "", 0, 1, len(b))
-	}
-	(*x) = KvpOp(b[0])
-	if !(*x).valid() {
-		return 0, cn.UnknownValue("kvp_op", "", 0, (*x).String())
-	}
-	return min(len(b), 1), nil
-}
-
 // KvpPool is the enum kvp_pool of the schema.
 type KvpPool uint8
 
@@ -142,47 +102,6 @@ func (x KvpPool) valid() bool {
 	return false
 }
 
-// Size returns the encoded size.
-func (x KvpPool) Size() int {
-	return 1
-}
-
-// AppendBinary appends the encoding of x to b. Padding is zeros; length
-// fields hold the lengths of the fields they size.
-func (x KvpPool) AppendBinary(b []byte) ([]byte, error) {
-	s := len(b)
-	b, w := cn.Extend(b, 1)
-	if !x.valid() {
-		return b[:s], cn.EncodeFail("kvp_pool", "", x.String(), cn.ErrUnknownValue)
-	}
-	w[0] = uint8(x)
-	return b, nil
-}
-
-// MarshalBinary returns the encoding of x.
-func (x KvpPool) MarshalBinary() ([]byte, error) {
-	return x.AppendBinary(make([]byte, 0, x.Size()))
-}
-
-// UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
-// slices and strings in x are reused.
-func (x *KvpPool) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *KvpPool) decode(b []byte) (int, error) {
-	if len(b) < 1 {
-		return 0, cn.Short("kvp_pool", "", 0, 1, len(b))
-	}
-	(*x) = KvpPool(b[0])
-	if !(*x).valid() {
-		return 0, cn.UnknownValue("kvp_pool", "", 0, (*x).String())
-	}
-	return min(len(b), 1), nil
-}
-
 // HvKvpHdr is the struct hv_kvp_hdr of the schema.
 type HvKvpHdr struct {
 	Operation KvpOp
@@ -190,25 +109,29 @@ type HvKvpHdr struct {
 	Pad       uint16
 }
 
-// The C size of hv_kvp_hdr.
-const hvKvpHdrSize = 4
+// hvKvpHdrLayout names the field a short buffer ends in.
+var hvKvpHdrLayout = cnimpl.Layout{Type: "hv_kvp_hdr", Spans: []cnimpl.Span{
+	{Name: "operation", Off: 0, Need: 1},
+	{Name: "pool", Off: 1, Need: 1},
+	{Name: "pad", Off: 2, Need: 2},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *HvKvpHdr) Size() int {
-	return hvKvpHdrSize
+	return 4
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *HvKvpHdr) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
-	b, w := cn.Extend(b, 4)
+	b, w := cnimpl.Extend(b, 4)
 	if !x.Operation.valid() {
-		return b[:s], cn.EncodeFail("hv_kvp_hdr", "operation", x.Operation.String(), cn.ErrUnknownValue)
+		return b[:s], cnimpl.UnknownEnum("hv_kvp_hdr", "operation", x.Operation.String(), false)
 	}
 	w[0] = uint8(x.Operation)
 	if !x.Pool.valid() {
-		return b[:s], cn.EncodeFail("hv_kvp_hdr", "pool", x.Pool.String(), cn.ErrUnknownValue)
+		return b[:s], cnimpl.UnknownEnum("hv_kvp_hdr", "pool", x.Pool.String(), false)
 	}
 	w[1] = uint8(x.Pool)
 	binary.NativeEndian.PutUint16(w[2:], x.Pad)
@@ -223,32 +146,19 @@ func (x *HvKvpHdr) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *HvKvpHdr) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *HvKvpHdr) decode(b []byte) (int, error) {
 	if len(b) < 4 {
-		switch {
-		case len(b) < 1:
-			return 0, cn.Short("hv_kvp_hdr", "operation", 0, 1, len(b))
-		case len(b) < 2:
-			return 0, cn.Short("hv_kvp_hdr", "pool", 1, 1, len(b))
-		default:
-			return 0, cn.Short("hv_kvp_hdr", "pad", 2, 2, len(b))
-		}
+		return hvKvpHdrLayout.Short(len(b))
 	}
 	x.Operation = KvpOp(b[0])
 	if !x.Operation.valid() {
-		return 0, cn.UnknownValue("hv_kvp_hdr", "operation", 0, x.Operation.String())
+		return cnimpl.UnknownValue("hv_kvp_hdr", "operation", 0, x.Operation.String())
 	}
 	x.Pool = KvpPool(b[1])
 	if !x.Pool.valid() {
-		return 0, cn.UnknownValue("hv_kvp_hdr", "pool", 1, x.Pool.String())
+		return cnimpl.UnknownValue("hv_kvp_hdr", "pool", 1, x.Pool.String())
 	}
 	x.Pad = binary.NativeEndian.Uint16(b[2:])
-	return min(len(b), 4), nil
+	return nil
 }
 
 // HvKvpExchgMsgValue is the struct hv_kvp_exchg_msg_value of the schema.
@@ -260,18 +170,24 @@ type HvKvpExchgMsgValue struct {
 	Value     [2048]uint8
 }
 
-// The C size of hv_kvp_exchg_msg_value.
-const hvKvpExchgMsgValueSize = 2572
+// hvKvpExchgMsgValueLayout names the field a short buffer ends in.
+var hvKvpExchgMsgValueLayout = cnimpl.Layout{Type: "hv_kvp_exchg_msg_value", Spans: []cnimpl.Span{
+	{Name: "value_type", Off: 0, Need: 4},
+	{Name: "key_size", Off: 4, Need: 4},
+	{Name: "value_size", Off: 8, Need: 4},
+	{Name: "key", Off: 12, Need: 512},
+	{Name: "value", Off: 524, Need: 2048},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *HvKvpExchgMsgValue) Size() int {
-	return hvKvpExchgMsgValueSize
+	return 2572
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *HvKvpExchgMsgValue) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 2572)
+	b, w := cnimpl.Extend(b, 2572)
 	binary.NativeEndian.PutUint32(w, x.ValueType)
 	binary.NativeEndian.PutUint32(w[4:], x.KeySize)
 	binary.NativeEndian.PutUint32(w[8:], x.ValueSize)
@@ -288,32 +204,15 @@ func (x *HvKvpExchgMsgValue) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *HvKvpExchgMsgValue) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *HvKvpExchgMsgValue) decode(b []byte) (int, error) {
 	if len(b) < 2572 {
-		switch {
-		case len(b) < 4:
-			return 0, cn.Short("hv_kvp_exchg_msg_value", "value_type", 0, 4, len(b))
-		case len(b) < 8:
-			return 0, cn.Short("hv_kvp_exchg_msg_value", "key_size", 4, 4, len(b))
-		case len(b) < 12:
-			return 0, cn.Short("hv_kvp_exchg_msg_value", "value_size", 8, 4, len(b))
-		case len(b) < 524:
-			return 0, cn.Short("hv_kvp_exchg_msg_value", "key", 12, 512, len(b))
-		default:
-			return 0, cn.Short("hv_kvp_exchg_msg_value", "value", 524, 2048, len(b))
-		}
+		return hvKvpExchgMsgValueLayout.Short(len(b))
 	}
 	x.ValueType = binary.NativeEndian.Uint32(b)
 	x.KeySize = binary.NativeEndian.Uint32(b[4:])
 	x.ValueSize = binary.NativeEndian.Uint32(b[8:])
 	copy(x.Key[:], b[12:524])
 	copy(x.Value[:], b[524:2572])
-	return min(len(b), 2572), nil
+	return nil
 }
 
 // HvKvpMsgEnumerate is the struct hv_kvp_msg_enumerate of the schema.
@@ -322,18 +221,21 @@ type HvKvpMsgEnumerate struct {
 	Data  HvKvpExchgMsgValue
 }
 
-// The C size of hv_kvp_msg_enumerate.
-const hvKvpMsgEnumerateSize = 2576
+// hvKvpMsgEnumerateLayout names the field a short buffer ends in.
+var hvKvpMsgEnumerateLayout = cnimpl.Layout{Type: "hv_kvp_msg_enumerate", Spans: []cnimpl.Span{
+	{Name: "index", Off: 0, Need: 4},
+	{Name: "data", Off: 4, Need: 2572, Nested: &hvKvpExchgMsgValueLayout},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *HvKvpMsgEnumerate) Size() int {
-	return hvKvpMsgEnumerateSize
+	return 2576
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *HvKvpMsgEnumerate) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 2576)
+	b, w := cnimpl.Extend(b, 2576)
 	binary.NativeEndian.PutUint32(w, x.Index)
 	binary.NativeEndian.PutUint32(w[4:], x.Data.ValueType)
 	binary.NativeEndian.PutUint32(w[8:], x.Data.KeySize)
@@ -351,27 +253,8 @@ func (x *HvKvpMsgEnumerate) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *HvKvpMsgEnumerate) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *HvKvpMsgEnumerate) decode(b []byte) (int, error) {
 	if len(b) < 2576 {
-		switch {
-		case len(b) < 4:
-			return 0, cn.Short("hv_kvp_msg_enumerate", "index", 0, 4, len(b))
-		case len(b) < 8:
-			return 0, cn.Short("hv_kvp_msg_enumerate", "data.value_type", 4, 4, len(b))
-		case len(b) < 12:
-			return 0, cn.Short("hv_kvp_msg_enumerate", "data.key_size", 8, 4, len(b))
-		case len(b) < 16:
-			return 0, cn.Short("hv_kvp_msg_enumerate", "data.value_size", 12, 4, len(b))
-		case len(b) < 528:
-			return 0, cn.Short("hv_kvp_msg_enumerate", "data.key", 16, 512, len(b))
-		default:
-			return 0, cn.Short("hv_kvp_msg_enumerate", "data.value", 528, 2048, len(b))
-		}
+		return hvKvpMsgEnumerateLayout.Short(len(b))
 	}
 	x.Index = binary.NativeEndian.Uint32(b)
 	x.Data.ValueType = binary.NativeEndian.Uint32(b[4:])
@@ -379,7 +262,7 @@ func (x *HvKvpMsgEnumerate) decode(b []byte) (int, error) {
 	x.Data.ValueSize = binary.NativeEndian.Uint32(b[12:])
 	copy(x.Data.Key[:], b[16:528])
 	copy(x.Data.Value[:], b[528:2576])
-	return min(len(b), 2576), nil
+	return nil
 }
 
 // HvKvpRegister is the struct hv_kvp_register of the schema.
@@ -387,18 +270,20 @@ type HvKvpRegister struct {
 	Version [512]uint8
 }
 
-// The C size of hv_kvp_register.
-const hvKvpRegisterSize = 512
+// hvKvpRegisterLayout names the field a short buffer ends in.
+var hvKvpRegisterLayout = cnimpl.Layout{Type: "hv_kvp_register", Spans: []cnimpl.Span{
+	{Name: "version", Off: 0, Need: 512},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *HvKvpRegister) Size() int {
-	return hvKvpRegisterSize
+	return 512
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *HvKvpRegister) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 512)
+	b, w := cnimpl.Extend(b, 512)
 	copy(w[:512], x.Version[:])
 	return b, nil
 }
@@ -411,22 +296,16 @@ func (x *HvKvpRegister) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *HvKvpRegister) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *HvKvpRegister) decode(b []byte) (int, error) {
 	if len(b) < 512 {
-		return 0, cn.Short("hv_kvp_register", "version", 0, 512, len(b))
+		return hvKvpRegisterLayout.Short(len(b))
 	}
 	copy(x.Version[:], b[0:512])
-	return min(len(b), 512), nil
+	return nil
 }
 
 // KvpBody is the switch union kvp_body of the schema.
 //
-// A KvpOp value in the enclosing struct selects the variant: only
+// A KvpOp value in the enclosing struct selects the arm: only
 // its field is encoded and decoded.
 type KvpBody struct {
 	Get       HvKvpExchgMsgValue
@@ -436,165 +315,27 @@ type KvpBody struct {
 	Register  HvKvpRegister
 }
 
-// The C size of kvp_body.
-const kvpBodySize = 2576
-
-// SizeFor returns the number of bytes AppendBinaryFor appends for the
-// variant sel selects.
-func (u *KvpBody) SizeFor(sel KvpOp) int {
-	return kvpBodySize
-}
-
-// AppendBinaryFor appends the encoding of the variant sel selects, zero
-// filled to the size of the union.
-func (u *KvpBody) AppendBinaryFor(b []byte, sel KvpOp) ([]byte, error) {
-	s := len(b)
-	b, w := cn.Extend(b, 2576)
-	switch sel {
-	case KvpOpGet:
-		binary.NativeEndian.PutUint32(w, u.Get.ValueType)
-		binary.NativeEndian.PutUint32(w[4:], u.Get.KeySize)
-		binary.NativeEndian.PutUint32(w[8:], u.Get.ValueSize)
-		copy(w[12:524], u.Get.Key[:])
-		copy(w[524:2572], u.Get.Value[:])
-	case KvpOpSet:
-		binary.NativeEndian.PutUint32(w, u.Set.ValueType)
-		binary.NativeEndian.PutUint32(w[4:], u.Set.KeySize)
-		binary.NativeEndian.PutUint32(w[8:], u.Set.ValueSize)
-		copy(w[12:524], u.Set.Key[:])
-		copy(w[524:2572], u.Set.Value[:])
-	case KvpOpDelete:
-		binary.NativeEndian.PutUint32(w, u.Delete.KeySize)
-		copy(w[4:516], u.Delete.Key[:])
-	case KvpOpEnumerate:
-		binary.NativeEndian.PutUint32(w, u.Enumerate.Index)
-		binary.NativeEndian.PutUint32(w[4:], u.Enumerate.Data.ValueType)
-		binary.NativeEndian.PutUint32(w[8:], u.Enumerate.Data.KeySize)
-		binary.NativeEndian.PutUint32(w[12:], u.Enumerate.Data.ValueSize)
-		copy(w[16:528], u.Enumerate.Data.Key[:])
-		copy(w[528:2576], u.Enumerate.Data.Value[:])
-	case KvpOpRegister:
-		copy(w[:512], u.Register.Version[:])
-	default:
-		return b[:s], cn.EncodeFail("kvp_body", "", sel.String(), cn.ErrUnknownValue)
-	}
-	return b, nil
-}
-
-// UnmarshalBinaryFor decodes b into the variant sel selects, and only
-// into that one. b needs only the variant's bytes.
-func (u *KvpBody) UnmarshalBinaryFor(b []byte, sel KvpOp) error {
-	_, err := u.decode(b, sel)
-	return err
-}
-
-// decode decodes the variant sel selects from the start of b and returns
-// the number of bytes it used.
-func (u *KvpBody) decode(b []byte, sel KvpOp) (int, error) {
-	switch sel {
-	case KvpOpGet:
-		if len(b) < 2572 {
-			switch {
-			case len(b) < 4:
-				return 0, cn.Short("kvp_body", "get.value_type", 0, 4, len(b))
-			case len(b) < 8:
-				return 0, cn.Short("kvp_body", "get.key_size", 4, 4, len(b))
-			case len(b) < 12:
-				return 0, cn.Short("kvp_body", "get.value_size", 8, 4, len(b))
-			case len(b) < 524:
-				return 0, cn.Short("kvp_body", "get.key", 12, 512, len(b))
-			default:
-				return 0, cn.Short("kvp_body", "get.value", 524, 2048, len(b))
-			}
-		}
-		u.Get.ValueType = binary.NativeEndian.Uint32(b)
-		u.Get.KeySize = binary.NativeEndian.Uint32(b[4:])
-		u.Get.ValueSize = binary.NativeEndian.Uint32(b[8:])
-		copy(u.Get.Key[:], b[12:524])
-		copy(u.Get.Value[:], b[524:2572])
-	case KvpOpSet:
-		if len(b) < 2572 {
-			switch {
-			case len(b) < 4:
-				return 0, cn.Short("kvp_body", "set.value_type", 0, 4, len(b))
-			case len(b) < 8:
-				return 0, cn.Short("kvp_body", "set.key_size", 4, 4, len(b))
-			case len(b) < 12:
-				return 0, cn.Short("kvp_body", "set.value_size", 8, 4, len(b))
-			case len(b) < 524:
-				return 0, cn.Short("kvp_body", "set.key", 12, 512, len(b))
-			default:
-				return 0, cn.Short("kvp_body", "set.value", 524, 2048, len(b))
-			}
-		}
-		u.Set.ValueType = binary.NativeEndian.Uint32(b)
-		u.Set.KeySize = binary.NativeEndian.Uint32(b[4:])
-		u.Set.ValueSize = binary.NativeEndian.Uint32(b[8:])
-		copy(u.Set.Key[:], b[12:524])
-		copy(u.Set.Value[:], b[524:2572])
-	case KvpOpDelete:
-		if len(b) < 516 {
-			switch {
-			case len(b) < 4:
-				return 0, cn.Short("kvp_body", "delete.key_size", 0, 4, len(b))
-			default:
-				return 0, cn.Short("kvp_body", "delete.key", 4, 512, len(b))
-			}
-		}
-		u.Delete.KeySize = binary.NativeEndian.Uint32(b)
-		copy(u.Delete.Key[:], b[4:516])
-	case KvpOpEnumerate:
-		if len(b) < 2576 {
-			switch {
-			case len(b) < 4:
-				return 0, cn.Short("kvp_body", "enumerate.index", 0, 4, len(b))
-			case len(b) < 8:
-				return 0, cn.Short("kvp_body", "enumerate.data.value_type", 4, 4, len(b))
-			case len(b) < 12:
-				return 0, cn.Short("kvp_body", "enumerate.data.key_size", 8, 4, len(b))
-			case len(b) < 16:
-				return 0, cn.Short("kvp_body", "enumerate.data.value_size", 12, 4, len(b))
-			case len(b) < 528:
-				return 0, cn.Short("kvp_body", "enumerate.data.key", 16, 512, len(b))
-			default:
-				return 0, cn.Short("kvp_body", "enumerate.data.value", 528, 2048, len(b))
-			}
-		}
-		u.Enumerate.Index = binary.NativeEndian.Uint32(b)
-		u.Enumerate.Data.ValueType = binary.NativeEndian.Uint32(b[4:])
-		u.Enumerate.Data.KeySize = binary.NativeEndian.Uint32(b[8:])
-		u.Enumerate.Data.ValueSize = binary.NativeEndian.Uint32(b[12:])
-		copy(u.Enumerate.Data.Key[:], b[16:528])
-		copy(u.Enumerate.Data.Value[:], b[528:2576])
-	case KvpOpRegister:
-		if len(b) < 512 {
-			return 0, cn.Short("kvp_body", "register.version", 0, 512, len(b))
-		}
-		copy(u.Register.Version[:], b[0:512])
-	default:
-		return 0, cn.UnknownValue("kvp_body", "", 0, sel.String())
-	}
-	return min(len(b), kvpBodySize), nil
-}
-
 // KvpBodyDelete is the struct kvp_body.delete of the schema.
 type KvpBodyDelete struct {
 	KeySize uint32
 	Key     [512]uint8
 }
 
-// The C size of kvp_body.delete.
-const kvpBodyDeleteSize = 516
+// kvpBodyDeleteLayout names the field a short buffer ends in.
+var kvpBodyDeleteLayout = cnimpl.Layout{Type: "kvp_body.delete", Spans: []cnimpl.Span{
+	{Name: "key_size", Off: 0, Need: 4},
+	{Name: "key", Off: 4, Need: 512},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *KvpBodyDelete) Size() int {
-	return kvpBodyDeleteSize
+	return 516
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *KvpBodyDelete) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 516)
+	b, w := cnimpl.Extend(b, 516)
 	binary.NativeEndian.PutUint32(w, x.KeySize)
 	copy(w[4:516], x.Key[:])
 	return b, nil
@@ -608,23 +349,12 @@ func (x *KvpBodyDelete) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *KvpBodyDelete) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *KvpBodyDelete) decode(b []byte) (int, error) {
 	if len(b) < 516 {
-		switch {
-		case len(b) < 4:
-			return 0, cn.Short("kvp_body.delete", "key_size", 0, 4, len(b))
-		default:
-			return 0, cn.Short("kvp_body.delete", "key", 4, 512, len(b))
-		}
+		return kvpBodyDeleteLayout.Short(len(b))
 	}
 	x.KeySize = binary.NativeEndian.Uint32(b)
 	copy(x.Key[:], b[4:516])
-	return min(len(b), 516), nil
+	return nil
 }
 
 // HvKvpMsg spells out hv_kvp_hdr so that the operation selects the body.
@@ -637,25 +367,29 @@ type HvKvpMsg struct {
 	Body      KvpBody
 }
 
-// The C size of hv_kvp_msg.
-const hvKvpMsgSize = 2580
+// hvKvpMsgLayout names the field a short buffer ends in.
+var hvKvpMsgLayout = cnimpl.Layout{Type: "hv_kvp_msg", Spans: []cnimpl.Span{
+	{Name: "operation", Off: 0, Need: 1},
+	{Name: "pool", Off: 1, Need: 1},
+	{Name: "pad", Off: 2, Need: 2},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *HvKvpMsg) Size() int {
-	return hvKvpMsgSize
+	return 2580
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *HvKvpMsg) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
-	b, w := cn.Extend(b, 2580)
+	b, w := cnimpl.Extend(b, 2580)
 	if !x.Operation.valid() {
-		return b[:s], cn.EncodeFail("hv_kvp_msg", "operation", x.Operation.String(), cn.ErrUnknownValue)
+		return b[:s], cnimpl.UnknownEnum("hv_kvp_msg", "operation", x.Operation.String(), false)
 	}
 	w[0] = uint8(x.Operation)
 	if !x.Pool.valid() {
-		return b[:s], cn.EncodeFail("hv_kvp_msg", "pool", x.Pool.String(), cn.ErrUnknownValue)
+		return b[:s], cnimpl.UnknownEnum("hv_kvp_msg", "pool", x.Pool.String(), false)
 	}
 	w[1] = uint8(x.Pool)
 	binary.NativeEndian.PutUint16(w[2:], x.Pad)
@@ -685,7 +419,7 @@ func (x *HvKvpMsg) AppendBinary(b []byte) ([]byte, error) {
 	case KvpOpRegister:
 		copy(w[4:516], x.Body.Register.Version[:])
 	default:
-		return b[:s], cn.EncodeFail("hv_kvp_msg", "body", x.Operation.String(), cn.ErrUnknownValue)
+		return b[:s], cnimpl.EncodeFail("hv_kvp_msg", "body", x.Operation.String(), cn.ErrUnknownValue)
 	}
 	return b, nil
 }
@@ -698,46 +432,22 @@ func (x *HvKvpMsg) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *HvKvpMsg) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *HvKvpMsg) decode(b []byte) (int, error) {
 	if len(b) < 4 {
-		switch {
-		case len(b) < 1:
-			return 0, cn.Short("hv_kvp_msg", "operation", 0, 1, len(b))
-		case len(b) < 2:
-			return 0, cn.Short("hv_kvp_msg", "pool", 1, 1, len(b))
-		default:
-			return 0, cn.Short("hv_kvp_msg", "pad", 2, 2, len(b))
-		}
+		return hvKvpMsgLayout.Short(len(b))
 	}
 	x.Operation = KvpOp(b[0])
 	if !x.Operation.valid() {
-		return 0, cn.UnknownValue("hv_kvp_msg", "operation", 0, x.Operation.String())
+		return cnimpl.UnknownValue("hv_kvp_msg", "operation", 0, x.Operation.String())
 	}
 	x.Pool = KvpPool(b[1])
 	if !x.Pool.valid() {
-		return 0, cn.UnknownValue("hv_kvp_msg", "pool", 1, x.Pool.String())
+		return cnimpl.UnknownValue("hv_kvp_msg", "pool", 1, x.Pool.String())
 	}
 	x.Pad = binary.NativeEndian.Uint16(b[2:])
 	switch x.Operation {
 	case KvpOpGet:
 		if len(b) < 2576 {
-			switch {
-			case len(b) < 8:
-				return 0, cn.Short("hv_kvp_msg", "body.get.value_type", 4, 4, len(b))
-			case len(b) < 12:
-				return 0, cn.Short("hv_kvp_msg", "body.get.key_size", 8, 4, len(b))
-			case len(b) < 16:
-				return 0, cn.Short("hv_kvp_msg", "body.get.value_size", 12, 4, len(b))
-			case len(b) < 528:
-				return 0, cn.Short("hv_kvp_msg", "body.get.key", 16, 512, len(b))
-			default:
-				return 0, cn.Short("hv_kvp_msg", "body.get.value", 528, 2048, len(b))
-			}
+			return cnimpl.Nest(hvKvpExchgMsgValueLayout.Short(len(b)-4), "hv_kvp_msg", "body.get", 4)
 		}
 		x.Body.Get.ValueType = binary.NativeEndian.Uint32(b[4:])
 		x.Body.Get.KeySize = binary.NativeEndian.Uint32(b[8:])
@@ -746,18 +456,7 @@ func (x *HvKvpMsg) decode(b []byte) (int, error) {
 		copy(x.Body.Get.Value[:], b[528:2576])
 	case KvpOpSet:
 		if len(b) < 2576 {
-			switch {
-			case len(b) < 8:
-				return 0, cn.Short("hv_kvp_msg", "body.set.value_type", 4, 4, len(b))
-			case len(b) < 12:
-				return 0, cn.Short("hv_kvp_msg", "body.set.key_size", 8, 4, len(b))
-			case len(b) < 16:
-				return 0, cn.Short("hv_kvp_msg", "body.set.value_size", 12, 4, len(b))
-			case len(b) < 528:
-				return 0, cn.Short("hv_kvp_msg", "body.set.key", 16, 512, len(b))
-			default:
-				return 0, cn.Short("hv_kvp_msg", "body.set.value", 528, 2048, len(b))
-			}
+			return cnimpl.Nest(hvKvpExchgMsgValueLayout.Short(len(b)-4), "hv_kvp_msg", "body.set", 4)
 		}
 		x.Body.Set.ValueType = binary.NativeEndian.Uint32(b[4:])
 		x.Body.Set.KeySize = binary.NativeEndian.Uint32(b[8:])
@@ -766,31 +465,13 @@ func (x *HvKvpMsg) decode(b []byte) (int, error) {
 		copy(x.Body.Set.Value[:], b[528:2576])
 	case KvpOpDelete:
 		if len(b) < 520 {
-			switch {
-			case len(b) < 8:
-				return 0, cn.Short("hv_kvp_msg", "body.delete.key_size", 4, 4, len(b))
-			default:
-				return 0, cn.Short("hv_kvp_msg", "body.delete.key", 8, 512, len(b))
-			}
+			return cnimpl.Nest(kvpBodyDeleteLayout.Short(len(b)-4), "hv_kvp_msg", "body.delete", 4)
 		}
 		x.Body.Delete.KeySize = binary.NativeEndian.Uint32(b[4:])
 		copy(x.Body.Delete.Key[:], b[8:520])
 	case KvpOpEnumerate:
 		if len(b) < 2580 {
-			switch {
-			case len(b) < 8:
-				return 0, cn.Short("hv_kvp_msg", "body.enumerate.index", 4, 4, len(b))
-			case len(b) < 12:
-				return 0, cn.Short("hv_kvp_msg", "body.enumerate.data.value_type", 8, 4, len(b))
-			case len(b) < 16:
-				return 0, cn.Short("hv_kvp_msg", "body.enumerate.data.key_size", 12, 4, len(b))
-			case len(b) < 20:
-				return 0, cn.Short("hv_kvp_msg", "body.enumerate.data.value_size", 16, 4, len(b))
-			case len(b) < 532:
-				return 0, cn.Short("hv_kvp_msg", "body.enumerate.data.key", 20, 512, len(b))
-			default:
-				return 0, cn.Short("hv_kvp_msg", "body.enumerate.data.value", 532, 2048, len(b))
-			}
+			return cnimpl.Nest(hvKvpMsgEnumerateLayout.Short(len(b)-4), "hv_kvp_msg", "body.enumerate", 4)
 		}
 		x.Body.Enumerate.Index = binary.NativeEndian.Uint32(b[4:])
 		x.Body.Enumerate.Data.ValueType = binary.NativeEndian.Uint32(b[8:])
@@ -800,13 +481,13 @@ func (x *HvKvpMsg) decode(b []byte) (int, error) {
 		copy(x.Body.Enumerate.Data.Value[:], b[532:2580])
 	case KvpOpRegister:
 		if len(b) < 516 {
-			return 0, cn.Short("hv_kvp_msg", "body.register.version", 4, 512, len(b))
+			return cnimpl.Nest(hvKvpRegisterLayout.Short(len(b)-4), "hv_kvp_msg", "body.register", 4)
 		}
 		copy(x.Body.Register.Version[:], b[4:516])
 	default:
-		return 0, cn.UnknownValue("hv_kvp_msg", "body", 4, x.Operation.String())
+		return cnimpl.UnknownValue("hv_kvp_msg", "body", 4, x.Operation.String())
 	}
-	return min(len(b), 2580), nil
+	return nil
 }
 
 // Family kvp.
@@ -815,9 +496,6 @@ const (
 	KvpIdx uint32 = 9
 	// KvpGroup is the multicast group family kvp broadcasts to.
 	KvpGroup uint32 = 9
-	// KvpKernelOnly says that family kvp accepts incoming messages only from
-	// the kernel (source port 0), as its schema says with `sender kernel`.
-	KvpKernelOnly = true
 	// KvpRequestVal is the val of event request of family kvp: [HvKvpHdr] from the peer.
 	KvpRequestVal uint32 = 1
 	// KvpReplyVal is the val of send reply of family kvp: [HvKvpHdr] to the peer.
@@ -880,51 +558,6 @@ func kvpRoutes(h KvpHandler) []cn.Route {
 	return []cn.Route{
 		cn.On(cn.ID{Idx: KvpIdx, Val: KvpRequestVal}, "kvp.request", h.Request),
 	}
-}
-
-// KvpServer is the peer side of family kvp: it takes the messages clients
-// send and answers their calls. r.From is the client's port; payloads are
-// valid only until the method returns; methods run one at a time, on the
-// goroutine of the Dispatcher's Serve. The kernel is the peer of family kvp
-// (sender kernel): this side stands in for it in tests, sending from port 0
-// of cntest's Bus.Kernel().
-type KvpServer interface {
-	// Reply handles each send "reply".
-	Reply(r *cn.Request, msg *HvKvpHdr)
-}
-
-// RegisterKvpServer registers srv with d for the sends and calls of family
-// kvp, all or none. A call's reply goes back to the caller's port with the
-// request's seq and its ack plus one.
-func RegisterKvpServer(d *cn.Dispatcher, srv KvpServer) error {
-	return cn.Register(d, []cn.Route{
-		cn.On(cn.ID{Idx: KvpIdx, Val: KvpReplyVal}, "kvp.reply", srv.Reply),
-	})
-}
-
-// KvpEvents sends the events of family kvp, from the peer's side: to a
-// client's port, or to a group its subscribed clients have joined. The
-// kernel is the peer of family kvp (sender kernel): this side stands in for
-// it in tests, sending from port 0 of cntest's Bus.Kernel().
-type KvpEvents struct {
-	out cn.Sender
-}
-
-// NewKvpEvents returns an event sender that sends through out, e.g. a
-// *cn.Conn.
-func NewKvpEvents(out cn.Sender) *KvpEvents {
-	return &KvpEvents{out: out}
-}
-
-// Request sends ev as event "request" to the port and group of to.
-func (e *KvpEvents) Request(ev *HvKvpHdr, to cn.Addr) error {
-	return cn.SendBinary(e.out, cn.ID{Idx: KvpIdx, Val: KvpRequestVal}, ev, to)
-}
-
-// BroadcastRequest sends ev as event "request" to the family's group 9,
-// which every subscribed client has joined.
-func (e *KvpEvents) BroadcastRequest(ev *HvKvpHdr) error {
-	return e.Request(ev, cn.Addr{Group: KvpGroup})
 }
 
 // The schema's constants and declared sizes: editing them here or in

@@ -5,11 +5,11 @@ package packed
 
 import (
 	"encoding/binary"
-	"github.com/cngen/cngen/runtime/cn"
+	"github.com/cngen/cngen/runtime/cnimpl"
 )
 
-// The file needs a runtime/cn that supports this version of generated code.
-const _ = cn.GeneratedCodeVersion1
+// The file needs a runtime that supports this version of generated code.
+const _ = cnimpl.GeneratedCodeVersion2
 
 // Tight is the struct tight of the schema.
 type Tight struct {
@@ -18,18 +18,22 @@ type Tight struct {
 	Count uint16
 }
 
-// The C size of tight.
-const tightSize = 11
+// tightLayout names the field a short buffer ends in.
+var tightLayout = cnimpl.Layout{Type: "tight", Spans: []cnimpl.Span{
+	{Name: "kind", Off: 0, Need: 1},
+	{Name: "value", Off: 1, Need: 8},
+	{Name: "count", Off: 9, Need: 2},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *Tight) Size() int {
-	return tightSize
+	return 11
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Tight) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 11)
+	b, w := cnimpl.Extend(b, 11)
 	w[0] = x.Kind
 	binary.NativeEndian.PutUint64(w[1:], x.Value)
 	binary.NativeEndian.PutUint16(w[9:], x.Count)
@@ -44,26 +48,13 @@ func (x *Tight) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *Tight) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *Tight) decode(b []byte) (int, error) {
 	if len(b) < 11 {
-		switch {
-		case len(b) < 1:
-			return 0, cn.Short("tight", "kind", 0, 1, len(b))
-		case len(b) < 9:
-			return 0, cn.Short("tight", "value", 1, 8, len(b))
-		default:
-			return 0, cn.Short("tight", "count", 9, 2, len(b))
-		}
+		return tightLayout.Short(len(b))
 	}
 	x.Kind = b[0]
 	x.Value = binary.NativeEndian.Uint64(b[1:])
 	x.Count = binary.NativeEndian.Uint16(b[9:])
-	return min(len(b), 11), nil
+	return nil
 }
 
 // Either is the union either of the schema.
@@ -71,8 +62,10 @@ func (x *Tight) decode(b []byte) (int, error) {
 // Its members overlap: read and write them with the accessors.
 type Either [4]byte
 
-// The C size of either.
-const eitherSize = 4
+// eitherLayout names the field a short buffer ends in.
+var eitherLayout = cnimpl.Layout{Type: "either", Spans: []cnimpl.Span{
+	{Off: 0, Need: 4},
+}}
 
 // Small reads the union as member small.
 func (u *Either) Small() uint8 {
@@ -82,7 +75,8 @@ func (u *Either) Small() uint8 {
 // SetSmall zeroes the union and stores v as member small.
 func (u *Either) SetSmall(v uint8) {
 	*u = Either{}
-	u[0] = v
+	w := u[:]
+	w[0] = v
 }
 
 // Big reads the union as member big.
@@ -93,12 +87,13 @@ func (u *Either) Big() uint32 {
 // SetBig zeroes the union and stores v as member big.
 func (u *Either) SetBig(v uint32) {
 	*u = Either{}
-	binary.NativeEndian.PutUint32(u[:], v)
+	w := u[:]
+	binary.NativeEndian.PutUint32(w, v)
 }
 
 // Size returns the size of the union.
 func (u *Either) Size() int {
-	return eitherSize
+	return 4
 }
 
 // AppendBinary appends the bytes of the union to b.
@@ -113,17 +108,11 @@ func (u *Either) MarshalBinary() ([]byte, error) {
 
 // UnmarshalBinary copies the bytes of the union from b.
 func (u *Either) UnmarshalBinary(b []byte) error {
-	_, err := u.decode(b)
-	return err
-}
-
-// decode copies the union from the start of b and returns its size.
-func (u *Either) decode(b []byte) (int, error) {
-	if len(b) < eitherSize {
-		return 0, cn.Short("either", "", 0, eitherSize, len(b))
+	if len(b) < 4 {
+		return eitherLayout.Short(len(b))
 	}
 	copy(u[:], b)
-	return eitherSize, nil
+	return nil
 }
 
 // Holder is the struct holder of the schema.
@@ -135,18 +124,23 @@ type Holder struct {
 	Last uint8
 }
 
-// The C size of holder.
-const holderSize = 32
+// holderLayout names the field a short buffer ends in.
+var holderLayout = cnimpl.Layout{Type: "holder", Spans: []cnimpl.Span{
+	{Name: "t", Off: 0, Need: 11, Nested: &tightLayout},
+	{Name: "e", Off: 11, Need: 4},
+	{Name: "x", Off: 16, Need: 4},
+	{Name: "last", Off: 20, Need: 1},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *Holder) Size() int {
-	return holderSize
+	return 32
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Holder) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 32)
+	b, w := cnimpl.Extend(b, 32)
 	w[0] = x.T.Kind
 	binary.NativeEndian.PutUint64(w[1:], x.T.Value)
 	binary.NativeEndian.PutUint16(w[9:], x.T.Count)
@@ -164,27 +158,8 @@ func (x *Holder) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *Holder) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *Holder) decode(b []byte) (int, error) {
 	if len(b) < 21 {
-		switch {
-		case len(b) < 1:
-			return 0, cn.Short("holder", "t.kind", 0, 1, len(b))
-		case len(b) < 9:
-			return 0, cn.Short("holder", "t.value", 1, 8, len(b))
-		case len(b) < 11:
-			return 0, cn.Short("holder", "t.count", 9, 2, len(b))
-		case len(b) < 15:
-			return 0, cn.Short("holder", "e", 11, 4, len(b))
-		case len(b) < 20:
-			return 0, cn.Short("holder", "x", 16, 4, len(b))
-		default:
-			return 0, cn.Short("holder", "last", 20, 1, len(b))
-		}
+		return holderLayout.Short(len(b))
 	}
 	x.T.Kind = b[0]
 	x.T.Value = binary.NativeEndian.Uint64(b[1:])
@@ -192,7 +167,7 @@ func (x *Holder) decode(b []byte) (int, error) {
 	copy(x.E[:], b[11:15])
 	x.X = binary.NativeEndian.Uint32(b[16:])
 	x.Last = b[20]
-	return min(len(b), 32), nil
+	return nil
 }
 
 // Mixed is the struct mixed of the schema.
@@ -203,18 +178,22 @@ type Mixed struct {
 	C uint8
 }
 
-// The C size of mixed.
-const mixedSize = 12
+// mixedLayout names the field a short buffer ends in.
+var mixedLayout = cnimpl.Layout{Type: "mixed", Spans: []cnimpl.Span{
+	{Name: "a", Off: 0, Need: 1},
+	{Name: "b", Off: 4, Need: 4},
+	{Name: "c", Off: 8, Need: 1},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *Mixed) Size() int {
-	return mixedSize
+	return 12
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Mixed) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 12)
+	b, w := cnimpl.Extend(b, 12)
 	w[0] = x.A
 	binary.NativeEndian.PutUint32(w[4:], x.B)
 	w[8] = x.C
@@ -229,24 +208,11 @@ func (x *Mixed) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *Mixed) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *Mixed) decode(b []byte) (int, error) {
 	if len(b) < 9 {
-		switch {
-		case len(b) < 1:
-			return 0, cn.Short("mixed", "a", 0, 1, len(b))
-		case len(b) < 8:
-			return 0, cn.Short("mixed", "b", 4, 4, len(b))
-		default:
-			return 0, cn.Short("mixed", "c", 8, 1, len(b))
-		}
+		return mixedLayout.Short(len(b))
 	}
 	x.A = b[0]
 	x.B = binary.NativeEndian.Uint32(b[4:])
 	x.C = b[8]
-	return min(len(b), 12), nil
+	return nil
 }

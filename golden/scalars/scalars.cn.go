@@ -6,11 +6,11 @@ package scalars
 
 import (
 	"encoding/binary"
-	"github.com/cngen/cngen/runtime/cn"
+	"github.com/cngen/cngen/runtime/cnimpl"
 )
 
-// The file needs a runtime/cn that supports this version of generated code.
-const _ = cn.GeneratedCodeVersion1
+// The file needs a runtime that supports this version of generated code.
+const _ = cnimpl.GeneratedCodeVersion2
 
 const (
 	One      = 1
@@ -34,18 +34,28 @@ type Every struct {
 	Ok bool
 }
 
-// The C size of every.
-const everySize = 40
+// everyLayout names the field a short buffer ends in.
+var everyLayout = cnimpl.Layout{Type: "every", Spans: []cnimpl.Span{
+	{Name: "a", Off: 0, Need: 1},
+	{Name: "b", Off: 1, Need: 1},
+	{Name: "c", Off: 2, Need: 2},
+	{Name: "d", Off: 4, Need: 2},
+	{Name: "e", Off: 8, Need: 4},
+	{Name: "f", Off: 12, Need: 4},
+	{Name: "g", Off: 16, Need: 8},
+	{Name: "h", Off: 24, Need: 8},
+	{Name: "ok", Off: 32, Need: 1},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *Every) Size() int {
-	return everySize
+	return 40
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Every) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 40)
+	b, w := cnimpl.Extend(b, 40)
 	w[0] = x.A
 	w[1] = uint8(x.B)
 	binary.NativeEndian.PutUint16(w[2:], x.C)
@@ -68,33 +78,8 @@ func (x *Every) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *Every) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *Every) decode(b []byte) (int, error) {
 	if len(b) < 33 {
-		switch {
-		case len(b) < 1:
-			return 0, cn.Short("every", "a", 0, 1, len(b))
-		case len(b) < 2:
-			return 0, cn.Short("every", "b", 1, 1, len(b))
-		case len(b) < 4:
-			return 0, cn.Short("every", "c", 2, 2, len(b))
-		case len(b) < 6:
-			return 0, cn.Short("every", "d", 4, 2, len(b))
-		case len(b) < 12:
-			return 0, cn.Short("every", "e", 8, 4, len(b))
-		case len(b) < 16:
-			return 0, cn.Short("every", "f", 12, 4, len(b))
-		case len(b) < 24:
-			return 0, cn.Short("every", "g", 16, 8, len(b))
-		case len(b) < 32:
-			return 0, cn.Short("every", "h", 24, 8, len(b))
-		default:
-			return 0, cn.Short("every", "ok", 32, 1, len(b))
-		}
+		return everyLayout.Short(len(b))
 	}
 	x.A = b[0]
 	x.B = int8(b[1])
@@ -105,10 +90,10 @@ func (x *Every) decode(b []byte) (int, error) {
 	x.G = binary.NativeEndian.Uint64(b[16:])
 	x.H = int64(binary.NativeEndian.Uint64(b[24:]))
 	if b[32] > 1 {
-		return 0, cn.InvalidBool("every", "ok", 32, b[32])
+		return cnimpl.InvalidBool("every", "ok", 32, b[32])
 	}
 	x.Ok = b[32] == 1
-	return min(len(b), 40), nil
+	return nil
 }
 
 // Ordered forces byte orders, as network protocols and firmware do.
@@ -122,18 +107,26 @@ type Ordered struct {
 	Flag bool
 }
 
-// The C size of ordered.
-const orderedSize = 40
+// orderedLayout names the field a short buffer ends in.
+var orderedLayout = cnimpl.Layout{Type: "ordered", Spans: []cnimpl.Span{
+	{Name: "be16", Off: 0, Need: 2},
+	{Name: "le16", Off: 2, Need: 2},
+	{Name: "be32", Off: 4, Need: 4},
+	{Name: "le32", Off: 8, Need: 4},
+	{Name: "be64", Off: 16, Need: 8},
+	{Name: "le64", Off: 24, Need: 8},
+	{Name: "flag", Off: 32, Need: 1},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *Ordered) Size() int {
-	return orderedSize
+	return 40
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Ordered) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 40)
+	b, w := cnimpl.Extend(b, 40)
 	binary.BigEndian.PutUint16(w, x.Be16)
 	binary.LittleEndian.PutUint16(w[2:], x.Le16)
 	binary.BigEndian.PutUint32(w[4:], x.Be32)
@@ -154,29 +147,8 @@ func (x *Ordered) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *Ordered) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *Ordered) decode(b []byte) (int, error) {
 	if len(b) < 33 {
-		switch {
-		case len(b) < 2:
-			return 0, cn.Short("ordered", "be16", 0, 2, len(b))
-		case len(b) < 4:
-			return 0, cn.Short("ordered", "le16", 2, 2, len(b))
-		case len(b) < 8:
-			return 0, cn.Short("ordered", "be32", 4, 4, len(b))
-		case len(b) < 12:
-			return 0, cn.Short("ordered", "le32", 8, 4, len(b))
-		case len(b) < 24:
-			return 0, cn.Short("ordered", "be64", 16, 8, len(b))
-		case len(b) < 32:
-			return 0, cn.Short("ordered", "le64", 24, 8, len(b))
-		default:
-			return 0, cn.Short("ordered", "flag", 32, 1, len(b))
-		}
+		return orderedLayout.Short(len(b))
 	}
 	x.Be16 = binary.BigEndian.Uint16(b)
 	x.Le16 = binary.LittleEndian.Uint16(b[2:])
@@ -185,10 +157,10 @@ func (x *Ordered) decode(b []byte) (int, error) {
 	x.Be64 = int64(binary.BigEndian.Uint64(b[16:]))
 	x.Le64 = binary.LittleEndian.Uint64(b[24:])
 	if b[32] > 1 {
-		return 0, cn.InvalidBool("ordered", "flag", 32, b[32])
+		return cnimpl.InvalidBool("ordered", "flag", 32, b[32])
 	}
 	x.Flag = b[32] == 1
-	return min(len(b), 40), nil
+	return nil
 }
 
 // The schema's constants and declared sizes: editing them here or in

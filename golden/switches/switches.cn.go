@@ -6,11 +6,12 @@ package switches
 import (
 	"encoding/binary"
 	"github.com/cngen/cngen/runtime/cn"
+	"github.com/cngen/cngen/runtime/cnimpl"
 	"strconv"
 )
 
-// The file needs a runtime/cn that supports this version of generated code.
-const _ = cn.GeneratedCodeVersion1
+// The file needs a runtime that supports this version of generated code.
+const _ = cnimpl.GeneratedCodeVersion2
 
 // Op is the enum op of the schema.
 type Op uint16
@@ -46,47 +47,6 @@ func (x Op) valid() bool {
 	return false
 }
 
-// Size returns the encoded size.
-func (x Op) Size() int {
-	return 2
-}
-
-// AppendBinary appends the encoding of x to b. Padding is zeros; length
-// fields hold the lengths of the fields they size.
-func (x Op) AppendBinary(b []byte) ([]byte, error) {
-	s := len(b)
-	b, w := cn.Extend(b, 2)
-	if !x.valid() {
-		return b[:s], cn.EncodeFail("op", "", x.String(), cn.ErrUnknownValue)
-	}
-	binary.NativeEndian.PutUint16(w, uint16(x))
-	return b, nil
-}
-
-// MarshalBinary returns the encoding of x.
-func (x Op) MarshalBinary() ([]byte, error) {
-	return x.AppendBinary(make([]byte, 0, x.Size()))
-}
-
-// UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
-// slices and strings in x are reused.
-func (x *Op) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *Op) decode(b []byte) (int, error) {
-	if len(b) < 2 {
-		return 0, cn.Short("op", "", 0, 2, len(b))
-	}
-	(*x) = Op(binary.NativeEndian.Uint16(b))
-	if !(*x).valid() {
-		return 0, cn.UnknownValue("op", "", 0, (*x).String())
-	}
-	return min(len(b), 2), nil
-}
-
 // Note is the flags note of the schema.
 type Note uint32
 
@@ -97,7 +57,7 @@ const (
 )
 
 // noteNames spells Note values, widest masks first.
-var noteNames = []cn.FlagName{
+var noteNames = []cnimpl.FlagName{
 	{Mask: 0x1, Name: "info"},
 	{Mask: 0x2, Name: "warn"},
 	{Mask: 0x4, Name: "fatal"},
@@ -106,41 +66,7 @@ var noteNames = []cn.FlagName{
 // String returns the schema's names of the flags set in x joined by |,
 // widest masks first, then any unnamed bits in hex.
 func (x Note) String() string {
-	return cn.FlagsString(uint64(x), "0", noteNames)
-}
-
-// Size returns the encoded size.
-func (x Note) Size() int {
-	return 4
-}
-
-// AppendBinary appends the encoding of x to b. Padding is zeros; length
-// fields hold the lengths of the fields they size.
-func (x Note) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 4)
-	binary.NativeEndian.PutUint32(w, uint32(x))
-	return b, nil
-}
-
-// MarshalBinary returns the encoding of x.
-func (x Note) MarshalBinary() ([]byte, error) {
-	return x.AppendBinary(make([]byte, 0, x.Size()))
-}
-
-// UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
-// slices and strings in x are reused.
-func (x *Note) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *Note) decode(b []byte) (int, error) {
-	if len(b) < 4 {
-		return 0, cn.Short("note", "", 0, 4, len(b))
-	}
-	(*x) = Note(binary.NativeEndian.Uint32(b))
-	return min(len(b), 4), nil
+	return cnimpl.FlagsString(uint64(x), "0", noteNames)
 }
 
 // Key is the struct key of the schema.
@@ -149,18 +75,21 @@ type Key struct {
 	Slot uint16
 }
 
-// The C size of key.
-const keySize = 8
+// keyLayout names the field a short buffer ends in.
+var keyLayout = cnimpl.Layout{Type: "key", Spans: []cnimpl.Span{
+	{Name: "id", Off: 0, Need: 4},
+	{Name: "slot", Off: 4, Need: 2},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *Key) Size() int {
-	return keySize
+	return 8
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Key) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 8)
+	b, w := cnimpl.Extend(b, 8)
 	binary.NativeEndian.PutUint32(w, x.ID)
 	binary.NativeEndian.PutUint16(w[4:], x.Slot)
 	return b, nil
@@ -174,28 +103,17 @@ func (x *Key) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *Key) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *Key) decode(b []byte) (int, error) {
 	if len(b) < 6 {
-		switch {
-		case len(b) < 4:
-			return 0, cn.Short("key", "id", 0, 4, len(b))
-		default:
-			return 0, cn.Short("key", "slot", 4, 2, len(b))
-		}
+		return keyLayout.Short(len(b))
 	}
 	x.ID = binary.NativeEndian.Uint32(b)
 	x.Slot = binary.NativeEndian.Uint16(b[4:])
-	return min(len(b), 8), nil
+	return nil
 }
 
 // Body has no default: an unknown op is a decode error.
 //
-// A Op value in the enclosing struct selects the variant: only
+// A Op value in the enclosing struct selects the arm: only
 // its field is encoded and decoded.
 type Body struct {
 	Nop BodyNop
@@ -204,101 +122,12 @@ type Body struct {
 	Del Key
 }
 
-// The C size of body.
-const bodySize = 16
-
-// SizeFor returns the number of bytes AppendBinaryFor appends for the
-// variant sel selects.
-func (u *Body) SizeFor(sel Op) int {
-	return bodySize
-}
-
-// AppendBinaryFor appends the encoding of the variant sel selects, zero
-// filled to the size of the union.
-func (u *Body) AppendBinaryFor(b []byte, sel Op) ([]byte, error) {
-	s := len(b)
-	b, w := cn.Extend(b, 16)
-	switch sel {
-	case OpNop:
-	case OpSet:
-		binary.NativeEndian.PutUint32(w, u.Set.K.ID)
-		binary.NativeEndian.PutUint16(w[4:], u.Set.K.Slot)
-		binary.NativeEndian.PutUint64(w[8:], u.Set.Value)
-	case OpGet:
-		binary.NativeEndian.PutUint32(w, u.Get.ID)
-		binary.NativeEndian.PutUint16(w[4:], u.Get.Slot)
-	case OpDel:
-		binary.NativeEndian.PutUint32(w, u.Del.ID)
-		binary.NativeEndian.PutUint16(w[4:], u.Del.Slot)
-	default:
-		return b[:s], cn.EncodeFail("body", "", sel.String(), cn.ErrUnknownValue)
-	}
-	return b, nil
-}
-
-// UnmarshalBinaryFor decodes b into the variant sel selects, and only
-// into that one. b needs only the variant's bytes.
-func (u *Body) UnmarshalBinaryFor(b []byte, sel Op) error {
-	_, err := u.decode(b, sel)
-	return err
-}
-
-// decode decodes the variant sel selects from the start of b and returns
-// the number of bytes it used.
-func (u *Body) decode(b []byte, sel Op) (int, error) {
-	switch sel {
-	case OpNop:
-	case OpSet:
-		if len(b) < 16 {
-			switch {
-			case len(b) < 4:
-				return 0, cn.Short("body", "set.k.id", 0, 4, len(b))
-			case len(b) < 6:
-				return 0, cn.Short("body", "set.k.slot", 4, 2, len(b))
-			default:
-				return 0, cn.Short("body", "set.value", 8, 8, len(b))
-			}
-		}
-		u.Set.K.ID = binary.NativeEndian.Uint32(b)
-		u.Set.K.Slot = binary.NativeEndian.Uint16(b[4:])
-		u.Set.Value = binary.NativeEndian.Uint64(b[8:])
-	case OpGet:
-		if len(b) < 6 {
-			switch {
-			case len(b) < 4:
-				return 0, cn.Short("body", "get.id", 0, 4, len(b))
-			default:
-				return 0, cn.Short("body", "get.slot", 4, 2, len(b))
-			}
-		}
-		u.Get.ID = binary.NativeEndian.Uint32(b)
-		u.Get.Slot = binary.NativeEndian.Uint16(b[4:])
-	case OpDel:
-		if len(b) < 6 {
-			switch {
-			case len(b) < 4:
-				return 0, cn.Short("body", "del.id", 0, 4, len(b))
-			default:
-				return 0, cn.Short("body", "del.slot", 4, 2, len(b))
-			}
-		}
-		u.Del.ID = binary.NativeEndian.Uint32(b)
-		u.Del.Slot = binary.NativeEndian.Uint16(b[4:])
-	default:
-		return 0, cn.UnknownValue("body", "", 0, sel.String())
-	}
-	return min(len(b), bodySize), nil
-}
-
 // BodyNop is the struct body.nop of the schema.
 type BodyNop struct{}
 
-// The C size of body.nop.
-const bodyNopSize = 0
-
 // Size returns the number of bytes AppendBinary appends.
 func (x *BodyNop) Size() int {
-	return bodyNopSize
+	return 0
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
@@ -315,13 +144,7 @@ func (x *BodyNop) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *BodyNop) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *BodyNop) decode(b []byte) (int, error) {
-	return 0, nil
+	return nil
 }
 
 // BodySet is the struct body.set of the schema.
@@ -330,18 +153,21 @@ type BodySet struct {
 	Value uint64
 }
 
-// The C size of body.set.
-const bodySetSize = 16
+// bodySetLayout names the field a short buffer ends in.
+var bodySetLayout = cnimpl.Layout{Type: "body.set", Spans: []cnimpl.Span{
+	{Name: "k", Off: 0, Need: 6, Nested: &keyLayout},
+	{Name: "value", Off: 8, Need: 8},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *BodySet) Size() int {
-	return bodySetSize
+	return 16
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *BodySet) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 16)
+	b, w := cnimpl.Extend(b, 16)
 	binary.NativeEndian.PutUint32(w, x.K.ID)
 	binary.NativeEndian.PutUint16(w[4:], x.K.Slot)
 	binary.NativeEndian.PutUint64(w[8:], x.Value)
@@ -356,31 +182,18 @@ func (x *BodySet) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *BodySet) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *BodySet) decode(b []byte) (int, error) {
 	if len(b) < 16 {
-		switch {
-		case len(b) < 4:
-			return 0, cn.Short("body.set", "k.id", 0, 4, len(b))
-		case len(b) < 6:
-			return 0, cn.Short("body.set", "k.slot", 4, 2, len(b))
-		default:
-			return 0, cn.Short("body.set", "value", 8, 8, len(b))
-		}
+		return bodySetLayout.Short(len(b))
 	}
 	x.K.ID = binary.NativeEndian.Uint32(b)
 	x.K.Slot = binary.NativeEndian.Uint16(b[4:])
 	x.Value = binary.NativeEndian.Uint64(b[8:])
-	return min(len(b), 16), nil
+	return nil
 }
 
 // Payload keeps unknown notes as raw bytes.
 //
-// A Note value in the enclosing struct selects the variant: only
+// A Note value in the enclosing struct selects the arm: only
 // its field is encoded and decoded.
 type Payload struct {
 	Info PayloadInfo
@@ -390,118 +203,25 @@ type Payload struct {
 	Default []byte
 }
 
-// The size of the fixed part of payload.
-const payloadSize = 16
-
-// SizeFor returns the number of bytes AppendBinaryFor appends for the
-// variant sel selects.
-func (u *Payload) SizeFor(sel Note) int {
-	switch sel {
-	case NoteInfo, NoteWarn, NoteFatal:
-		return payloadSize
-	default:
-		p := len(u.Default)
-		return max(p, 16)
-	}
-}
-
-// AppendBinaryFor appends the encoding of the variant sel selects, zero
-// filled to the size of the union.
-func (u *Payload) AppendBinaryFor(b []byte, sel Note) ([]byte, error) {
-	s := len(b)
-	b, w := cn.Extend(b, 16)
-	switch sel {
-	case NoteInfo:
-		binary.NativeEndian.PutUint32(w, u.Info.Code)
-	case NoteWarn:
-		binary.NativeEndian.PutUint32(w, u.Warn.Code)
-		binary.NativeEndian.PutUint16(w[4:], u.Warn.Line)
-		copy(w[6:16], u.Warn.File[:])
-	case NoteFatal:
-		binary.NativeEndian.PutUint32(w, u.Fatal.Code)
-		binary.NativeEndian.PutUint16(w[4:], u.Fatal.Line)
-		copy(w[6:16], u.Fatal.File[:])
-	default:
-		b = b[:s]
-		b = append(b, u.Default...)
-		b = cn.AppendFill(b, s, 16)
-	}
-	return b, nil
-}
-
-// UnmarshalBinaryFor decodes b into the variant sel selects, and only
-// into that one. b needs only the variant's bytes.
-func (u *Payload) UnmarshalBinaryFor(b []byte, sel Note) error {
-	_, err := u.decode(b, sel)
-	return err
-}
-
-// decode decodes the variant sel selects from the start of b and returns
-// the number of bytes it used.
-func (u *Payload) decode(b []byte, sel Note) (int, error) {
-	var p int
-	switch sel {
-	case NoteInfo:
-		if len(b) < 4 {
-			return 0, cn.Short("payload", "info.code", 0, 4, len(b))
-		}
-		u.Info.Code = binary.NativeEndian.Uint32(b)
-		p = 16
-	case NoteWarn:
-		if len(b) < 16 {
-			switch {
-			case len(b) < 4:
-				return 0, cn.Short("payload", "warn.code", 0, 4, len(b))
-			case len(b) < 6:
-				return 0, cn.Short("payload", "warn.line", 4, 2, len(b))
-			default:
-				return 0, cn.Short("payload", "warn.file", 6, 10, len(b))
-			}
-		}
-		u.Warn.Code = binary.NativeEndian.Uint32(b)
-		u.Warn.Line = binary.NativeEndian.Uint16(b[4:])
-		copy(u.Warn.File[:], b[6:16])
-		p = 16
-	case NoteFatal:
-		if len(b) < 16 {
-			switch {
-			case len(b) < 4:
-				return 0, cn.Short("payload", "fatal.code", 0, 4, len(b))
-			case len(b) < 6:
-				return 0, cn.Short("payload", "fatal.line", 4, 2, len(b))
-			default:
-				return 0, cn.Short("payload", "fatal.file", 6, 10, len(b))
-			}
-		}
-		u.Fatal.Code = binary.NativeEndian.Uint32(b)
-		u.Fatal.Line = binary.NativeEndian.Uint16(b[4:])
-		copy(u.Fatal.File[:], b[6:16])
-		p = 16
-	default:
-		u.Default = append(u.Default[:0], b...)
-		p = len(b)
-		p = max(p, 16)
-	}
-	return min(len(b), p), nil
-}
-
 // PayloadInfo is the struct payload.info of the schema.
 type PayloadInfo struct {
 	Code uint32
 }
 
-// The C size of payload.info.
-const payloadInfoSize = 4
+// payloadInfoLayout names the field a short buffer ends in.
+var payloadInfoLayout = cnimpl.Layout{Type: "payload.info", Spans: []cnimpl.Span{
+	{Name: "code", Off: 0, Need: 4},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *PayloadInfo) Size() int {
-	return payloadInfoSize
+	return 4
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *PayloadInfo) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 4)
+	b, w := cnimpl.Extend(b, 4)
 	binary.NativeEndian.PutUint32(w, x.Code)
 	return b, nil
 }
@@ -514,17 +234,11 @@ func (x *PayloadInfo) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *PayloadInfo) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *PayloadInfo) decode(b []byte) (int, error) {
 	if len(b) < 4 {
-		return 0, cn.Short("payload.info", "code", 0, 4, len(b))
+		return payloadInfoLayout.Short(len(b))
 	}
 	x.Code = binary.NativeEndian.Uint32(b)
-	return min(len(b), 4), nil
+	return nil
 }
 
 // Detail is the struct detail of the schema.
@@ -534,18 +248,22 @@ type Detail struct {
 	File CString10
 }
 
-// The C size of detail.
-const detailSize = 16
+// detailLayout names the field a short buffer ends in.
+var detailLayout = cnimpl.Layout{Type: "detail", Spans: []cnimpl.Span{
+	{Name: "code", Off: 0, Need: 4},
+	{Name: "line", Off: 4, Need: 2},
+	{Name: "file", Off: 6, Need: 10},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *Detail) Size() int {
-	return detailSize
+	return 16
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Detail) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 16)
+	b, w := cnimpl.Extend(b, 16)
 	binary.NativeEndian.PutUint32(w, x.Code)
 	binary.NativeEndian.PutUint16(w[4:], x.Line)
 	copy(w[6:16], x.File[:])
@@ -560,26 +278,13 @@ func (x *Detail) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *Detail) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *Detail) decode(b []byte) (int, error) {
 	if len(b) < 16 {
-		switch {
-		case len(b) < 4:
-			return 0, cn.Short("detail", "code", 0, 4, len(b))
-		case len(b) < 6:
-			return 0, cn.Short("detail", "line", 4, 2, len(b))
-		default:
-			return 0, cn.Short("detail", "file", 6, 10, len(b))
-		}
+		return detailLayout.Short(len(b))
 	}
 	x.Code = binary.NativeEndian.Uint32(b)
 	x.Line = binary.NativeEndian.Uint16(b[4:])
 	copy(x.File[:], b[6:16])
-	return min(len(b), 16), nil
+	return nil
 }
 
 // CString10 is a cstring[10]: text NUL-padded to 10 bytes.
@@ -587,13 +292,13 @@ type CString10 [10]byte
 
 // String returns the text up to the first NUL.
 func (c CString10) String() string {
-	return cn.CStringText(c[:])
+	return cnimpl.CStringText(c[:])
 }
 
 // Set stores s, NUL-padded. It fails, leaving c as it was, when s holds a
 // NUL or does not fit with its NUL in 10 bytes.
 func (c *CString10) Set(s string) error {
-	return cn.SetCString(c[:], s)
+	return cnimpl.SetCString(c[:], s)
 }
 
 // Request is the struct request of the schema.
@@ -603,21 +308,24 @@ type Request struct {
 	B     Body
 }
 
-// The C size of request.
-const requestSize = 24
+// requestLayout names the field a short buffer ends in.
+var requestLayout = cnimpl.Layout{Type: "request", Spans: []cnimpl.Span{
+	{Name: "o", Off: 0, Need: 2},
+	{Name: "flags", Off: 2, Need: 2},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *Request) Size() int {
-	return requestSize
+	return 24
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Request) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
-	b, w := cn.Extend(b, 24)
+	b, w := cnimpl.Extend(b, 24)
 	if !x.O.valid() {
-		return b[:s], cn.EncodeFail("request", "o", x.O.String(), cn.ErrUnknownValue)
+		return b[:s], cnimpl.UnknownEnum("request", "o", x.O.String(), false)
 	}
 	binary.NativeEndian.PutUint16(w, uint16(x.O))
 	binary.NativeEndian.PutUint16(w[2:], x.Flags)
@@ -634,7 +342,7 @@ func (x *Request) AppendBinary(b []byte) ([]byte, error) {
 		binary.NativeEndian.PutUint32(w[8:], x.B.Del.ID)
 		binary.NativeEndian.PutUint16(w[12:], x.B.Del.Slot)
 	default:
-		return b[:s], cn.EncodeFail("request", "b", x.O.String(), cn.ErrUnknownValue)
+		return b[:s], cnimpl.EncodeFail("request", "b", x.O.String(), cn.ErrUnknownValue)
 	}
 	return b, nil
 }
@@ -647,67 +355,39 @@ func (x *Request) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *Request) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *Request) decode(b []byte) (int, error) {
 	if len(b) < 4 {
-		switch {
-		case len(b) < 2:
-			return 0, cn.Short("request", "o", 0, 2, len(b))
-		default:
-			return 0, cn.Short("request", "flags", 2, 2, len(b))
-		}
+		return requestLayout.Short(len(b))
 	}
 	x.O = Op(binary.NativeEndian.Uint16(b))
 	if !x.O.valid() {
-		return 0, cn.UnknownValue("request", "o", 0, x.O.String())
+		return cnimpl.UnknownValue("request", "o", 0, x.O.String())
 	}
 	x.Flags = binary.NativeEndian.Uint16(b[2:])
 	switch x.O {
 	case OpNop:
 	case OpSet:
 		if len(b) < 24 {
-			switch {
-			case len(b) < 12:
-				return 0, cn.Short("request", "b.set.k.id", 8, 4, len(b))
-			case len(b) < 14:
-				return 0, cn.Short("request", "b.set.k.slot", 12, 2, len(b))
-			default:
-				return 0, cn.Short("request", "b.set.value", 16, 8, len(b))
-			}
+			return cnimpl.Nest(bodySetLayout.Short(max(len(b)-8, 0)), "request", "b.set", 8)
 		}
 		x.B.Set.K.ID = binary.NativeEndian.Uint32(b[8:])
 		x.B.Set.K.Slot = binary.NativeEndian.Uint16(b[12:])
 		x.B.Set.Value = binary.NativeEndian.Uint64(b[16:])
 	case OpGet:
 		if len(b) < 14 {
-			switch {
-			case len(b) < 12:
-				return 0, cn.Short("request", "b.get.id", 8, 4, len(b))
-			default:
-				return 0, cn.Short("request", "b.get.slot", 12, 2, len(b))
-			}
+			return cnimpl.Nest(keyLayout.Short(max(len(b)-8, 0)), "request", "b.get", 8)
 		}
 		x.B.Get.ID = binary.NativeEndian.Uint32(b[8:])
 		x.B.Get.Slot = binary.NativeEndian.Uint16(b[12:])
 	case OpDel:
 		if len(b) < 14 {
-			switch {
-			case len(b) < 12:
-				return 0, cn.Short("request", "b.del.id", 8, 4, len(b))
-			default:
-				return 0, cn.Short("request", "b.del.slot", 12, 2, len(b))
-			}
+			return cnimpl.Nest(keyLayout.Short(max(len(b)-8, 0)), "request", "b.del", 8)
 		}
 		x.B.Del.ID = binary.NativeEndian.Uint32(b[8:])
 		x.B.Del.Slot = binary.NativeEndian.Uint16(b[12:])
 	default:
-		return 0, cn.UnknownValue("request", "b", 8, x.O.String())
+		return cnimpl.UnknownValue("request", "b", 8, x.O.String())
 	}
-	return min(len(b), 24), nil
+	return nil
 }
 
 // Notice is the struct notice of the schema.
@@ -717,20 +397,29 @@ type Notice struct {
 	P   Payload
 }
 
-// The size of the fixed part of notice.
-const noticeSize = 24
+// noticeLayout names the field a short buffer ends in.
+var noticeLayout = cnimpl.Layout{Type: "notice", Spans: []cnimpl.Span{
+	{Name: "n", Off: 0, Need: 4},
+	{Name: "seq", Off: 4, Need: 4},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *Notice) Size() int {
-	p := 8 + x.P.SizeFor(x.N)
-	return max(p, 24)
+	n := 16
+	switch x.N {
+	case NoteInfo, NoteWarn, NoteFatal:
+	default:
+		n = max(len(x.P.Default), 16)
+	}
+	p := 8 + n
+	return p
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Notice) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
-	b, w := cn.Extend(b, 24)
+	b, w := cnimpl.Extend(b, 24)
 	binary.NativeEndian.PutUint32(w, uint32(x.N))
 	binary.NativeEndian.PutUint32(w[4:], x.Seq)
 	switch x.N {
@@ -747,7 +436,7 @@ func (x *Notice) AppendBinary(b []byte) ([]byte, error) {
 	default:
 		b = b[:s+8]
 		b = append(b, x.P.Default...)
-		b = cn.AppendFill(b, s, 24)
+		b = cnimpl.AppendFill(b, s, 24)
 	}
 	return b, nil
 }
@@ -767,12 +456,7 @@ func (x *Notice) UnmarshalBinary(b []byte) error {
 // decode decodes x from the start of b and returns the number of bytes it used.
 func (x *Notice) decode(b []byte) (int, error) {
 	if len(b) < 8 {
-		switch {
-		case len(b) < 4:
-			return 0, cn.Short("notice", "n", 0, 4, len(b))
-		default:
-			return 0, cn.Short("notice", "seq", 4, 4, len(b))
-		}
+		return 0, noticeLayout.Short(len(b))
 	}
 	x.N = Note(binary.NativeEndian.Uint32(b))
 	x.Seq = binary.NativeEndian.Uint32(b[4:])
@@ -780,20 +464,13 @@ func (x *Notice) decode(b []byte) (int, error) {
 	switch x.N {
 	case NoteInfo:
 		if len(b) < 12 {
-			return 0, cn.Short("notice", "p.info.code", 8, 4, len(b))
+			return 0, cnimpl.Nest(payloadInfoLayout.Short(len(b)-8), "notice", "p.info", 8)
 		}
 		x.P.Info.Code = binary.NativeEndian.Uint32(b[8:])
 		p = 24
 	case NoteWarn:
 		if len(b) < 24 {
-			switch {
-			case len(b) < 12:
-				return 0, cn.Short("notice", "p.warn.code", 8, 4, len(b))
-			case len(b) < 14:
-				return 0, cn.Short("notice", "p.warn.line", 12, 2, len(b))
-			default:
-				return 0, cn.Short("notice", "p.warn.file", 14, 10, len(b))
-			}
+			return 0, cnimpl.Nest(detailLayout.Short(len(b)-8), "notice", "p.warn", 8)
 		}
 		x.P.Warn.Code = binary.NativeEndian.Uint32(b[8:])
 		x.P.Warn.Line = binary.NativeEndian.Uint16(b[12:])
@@ -801,25 +478,18 @@ func (x *Notice) decode(b []byte) (int, error) {
 		p = 24
 	case NoteFatal:
 		if len(b) < 24 {
-			switch {
-			case len(b) < 12:
-				return 0, cn.Short("notice", "p.fatal.code", 8, 4, len(b))
-			case len(b) < 14:
-				return 0, cn.Short("notice", "p.fatal.line", 12, 2, len(b))
-			default:
-				return 0, cn.Short("notice", "p.fatal.file", 14, 10, len(b))
-			}
+			return 0, cnimpl.Nest(detailLayout.Short(len(b)-8), "notice", "p.fatal", 8)
 		}
 		x.P.Fatal.Code = binary.NativeEndian.Uint32(b[8:])
 		x.P.Fatal.Line = binary.NativeEndian.Uint16(b[12:])
 		copy(x.P.Fatal.File[:], b[14:24])
 		p = 24
 	default:
-		x.P.Default = append(x.P.Default[:0], cn.Tail(b, 8)...)
-		p = 8 + len(cn.Tail(b, 8))
+		x.P.Default = append(x.P.Default[:0], b[8:]...)
+		p = 8 + len(b[8:])
 		p = max(p, 24)
 	}
-	return min(len(b), max(p, 24)), nil
+	return min(len(b), p), nil
 }
 
 // The schema's constants and declared sizes: editing them here or in

@@ -7,10 +7,11 @@ package uvesafb
 import (
 	"encoding/binary"
 	"github.com/cngen/cngen/runtime/cn"
+	"github.com/cngen/cngen/runtime/cnimpl"
 )
 
-// The file needs a runtime/cn that supports this version of generated code.
-const _ = cn.GeneratedCodeVersion1
+// The file needs a runtime that supports this version of generated code.
+const _ = cnimpl.GeneratedCodeVersion2
 
 // TaskFlags is the flags task_flags of the schema.
 type TaskFlags uint8
@@ -21,7 +22,7 @@ const (
 )
 
 // taskFlagsNames spells TaskFlags values, widest masks first.
-var taskFlagsNames = []cn.FlagName{
+var taskFlagsNames = []cnimpl.FlagName{
 	{Mask: 0x1, Name: "get_vbe"},
 	{Mask: 0x2, Name: "return_regs"},
 }
@@ -29,41 +30,7 @@ var taskFlagsNames = []cn.FlagName{
 // String returns the schema's names of the flags set in x joined by |,
 // widest masks first, then any unnamed bits in hex.
 func (x TaskFlags) String() string {
-	return cn.FlagsString(uint64(x), "0", taskFlagsNames)
-}
-
-// Size returns the encoded size.
-func (x TaskFlags) Size() int {
-	return 1
-}
-
-// AppendBinary appends the encoding of x to b. Padding is zeros; length
-// fields hold the lengths of the fields they size.
-func (x TaskFlags) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 1)
-	w[0] = uint8(x)
-	return b, nil
-}
-
-// MarshalBinary returns the encoding of x.
-func (x TaskFlags) MarshalBinary() ([]byte, error) {
-	return x.AppendBinary(make([]byte, 0, x.Size()))
-}
-
-// UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
-// slices and strings in x are reused.
-func (x *TaskFlags) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *TaskFlags) decode(b []byte) (int, error) {
-	if len(b) < 1 {
-		return 0, cn.Short("task_flags", "", 0, 1, len(b))
-	}
-	(*x) = TaskFlags(b[0])
-	return min(len(b), 1), nil
+	return cnimpl.FlagsString(uint64(x), "0", taskFlagsNames)
 }
 
 // V86Regs is the struct v86_regs of the schema.
@@ -86,18 +53,35 @@ type V86Regs struct {
 	Gs     uint16
 }
 
-// The C size of v86_regs.
-const v86RegsSize = 52
+// v86RegsLayout names the field a short buffer ends in.
+var v86RegsLayout = cnimpl.Layout{Type: "v86_regs", Spans: []cnimpl.Span{
+	{Name: "ebx", Off: 0, Need: 4},
+	{Name: "ecx", Off: 4, Need: 4},
+	{Name: "edx", Off: 8, Need: 4},
+	{Name: "esi", Off: 12, Need: 4},
+	{Name: "edi", Off: 16, Need: 4},
+	{Name: "ebp", Off: 20, Need: 4},
+	{Name: "eax", Off: 24, Need: 4},
+	{Name: "eip", Off: 28, Need: 4},
+	{Name: "eflags", Off: 32, Need: 4},
+	{Name: "esp", Off: 36, Need: 4},
+	{Name: "cs", Off: 40, Need: 2},
+	{Name: "ss", Off: 42, Need: 2},
+	{Name: "es", Off: 44, Need: 2},
+	{Name: "ds", Off: 46, Need: 2},
+	{Name: "fs", Off: 48, Need: 2},
+	{Name: "gs", Off: 50, Need: 2},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *V86Regs) Size() int {
-	return v86RegsSize
+	return 52
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *V86Regs) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 52)
+	b, w := cnimpl.Extend(b, 52)
 	binary.NativeEndian.PutUint32(w, x.Ebx)
 	binary.NativeEndian.PutUint32(w[4:], x.Ecx)
 	binary.NativeEndian.PutUint32(w[8:], x.Edx)
@@ -125,47 +109,8 @@ func (x *V86Regs) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *V86Regs) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *V86Regs) decode(b []byte) (int, error) {
 	if len(b) < 52 {
-		switch {
-		case len(b) < 4:
-			return 0, cn.Short("v86_regs", "ebx", 0, 4, len(b))
-		case len(b) < 8:
-			return 0, cn.Short("v86_regs", "ecx", 4, 4, len(b))
-		case len(b) < 12:
-			return 0, cn.Short("v86_regs", "edx", 8, 4, len(b))
-		case len(b) < 16:
-			return 0, cn.Short("v86_regs", "esi", 12, 4, len(b))
-		case len(b) < 20:
-			return 0, cn.Short("v86_regs", "edi", 16, 4, len(b))
-		case len(b) < 24:
-			return 0, cn.Short("v86_regs", "ebp", 20, 4, len(b))
-		case len(b) < 28:
-			return 0, cn.Short("v86_regs", "eax", 24, 4, len(b))
-		case len(b) < 32:
-			return 0, cn.Short("v86_regs", "eip", 28, 4, len(b))
-		case len(b) < 36:
-			return 0, cn.Short("v86_regs", "eflags", 32, 4, len(b))
-		case len(b) < 40:
-			return 0, cn.Short("v86_regs", "esp", 36, 4, len(b))
-		case len(b) < 42:
-			return 0, cn.Short("v86_regs", "cs", 40, 2, len(b))
-		case len(b) < 44:
-			return 0, cn.Short("v86_regs", "ss", 42, 2, len(b))
-		case len(b) < 46:
-			return 0, cn.Short("v86_regs", "es", 44, 2, len(b))
-		case len(b) < 48:
-			return 0, cn.Short("v86_regs", "ds", 46, 2, len(b))
-		case len(b) < 50:
-			return 0, cn.Short("v86_regs", "fs", 48, 2, len(b))
-		default:
-			return 0, cn.Short("v86_regs", "gs", 50, 2, len(b))
-		}
+		return v86RegsLayout.Short(len(b))
 	}
 	x.Ebx = binary.NativeEndian.Uint32(b)
 	x.Ecx = binary.NativeEndian.Uint32(b[4:])
@@ -183,7 +128,7 @@ func (x *V86Regs) decode(b []byte) (int, error) {
 	x.Ds = binary.NativeEndian.Uint16(b[46:])
 	x.Fs = binary.NativeEndian.Uint16(b[48:])
 	x.Gs = binary.NativeEndian.Uint16(b[50:])
-	return min(len(b), 52), nil
+	return nil
 }
 
 // UvesafbTask: three bytes of padding follow flags.
@@ -193,18 +138,25 @@ type UvesafbTask struct {
 	Regs   V86Regs
 }
 
-// The C size of uvesafb_task.
+// uvesafbTaskLayout names the field a short buffer ends in.
+var uvesafbTaskLayout = cnimpl.Layout{Type: "uvesafb_task", Spans: []cnimpl.Span{
+	{Name: "flags", Off: 0, Need: 1},
+	{Name: "buf_len", Off: 4, Need: 4},
+	{Name: "regs", Off: 8, Need: 52, Nested: &v86RegsLayout},
+}}
+
+// The C size of uvesafb_task, as the schema declares it.
 const uvesafbTaskSize = 60
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *UvesafbTask) Size() int {
-	return uvesafbTaskSize
+	return 60
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *UvesafbTask) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 60)
+	b, w := cnimpl.Extend(b, 60)
 	w[0] = uint8(x.Flags)
 	binary.NativeEndian.PutUint32(w[4:], uint32(x.BufLen))
 	binary.NativeEndian.PutUint32(w[8:], x.Regs.Ebx)
@@ -234,51 +186,8 @@ func (x *UvesafbTask) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *UvesafbTask) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *UvesafbTask) decode(b []byte) (int, error) {
 	if len(b) < 60 {
-		switch {
-		case len(b) < 1:
-			return 0, cn.Short("uvesafb_task", "flags", 0, 1, len(b))
-		case len(b) < 8:
-			return 0, cn.Short("uvesafb_task", "buf_len", 4, 4, len(b))
-		case len(b) < 12:
-			return 0, cn.Short("uvesafb_task", "regs.ebx", 8, 4, len(b))
-		case len(b) < 16:
-			return 0, cn.Short("uvesafb_task", "regs.ecx", 12, 4, len(b))
-		case len(b) < 20:
-			return 0, cn.Short("uvesafb_task", "regs.edx", 16, 4, len(b))
-		case len(b) < 24:
-			return 0, cn.Short("uvesafb_task", "regs.esi", 20, 4, len(b))
-		case len(b) < 28:
-			return 0, cn.Short("uvesafb_task", "regs.edi", 24, 4, len(b))
-		case len(b) < 32:
-			return 0, cn.Short("uvesafb_task", "regs.ebp", 28, 4, len(b))
-		case len(b) < 36:
-			return 0, cn.Short("uvesafb_task", "regs.eax", 32, 4, len(b))
-		case len(b) < 40:
-			return 0, cn.Short("uvesafb_task", "regs.eip", 36, 4, len(b))
-		case len(b) < 44:
-			return 0, cn.Short("uvesafb_task", "regs.eflags", 40, 4, len(b))
-		case len(b) < 48:
-			return 0, cn.Short("uvesafb_task", "regs.esp", 44, 4, len(b))
-		case len(b) < 50:
-			return 0, cn.Short("uvesafb_task", "regs.cs", 48, 2, len(b))
-		case len(b) < 52:
-			return 0, cn.Short("uvesafb_task", "regs.ss", 50, 2, len(b))
-		case len(b) < 54:
-			return 0, cn.Short("uvesafb_task", "regs.es", 52, 2, len(b))
-		case len(b) < 56:
-			return 0, cn.Short("uvesafb_task", "regs.ds", 54, 2, len(b))
-		case len(b) < 58:
-			return 0, cn.Short("uvesafb_task", "regs.fs", 56, 2, len(b))
-		default:
-			return 0, cn.Short("uvesafb_task", "regs.gs", 58, 2, len(b))
-		}
+		return uvesafbTaskLayout.Short(len(b))
 	}
 	x.Flags = TaskFlags(b[0])
 	x.BufLen = int32(binary.NativeEndian.Uint32(b[4:]))
@@ -298,7 +207,7 @@ func (x *UvesafbTask) decode(b []byte) (int, error) {
 	x.Regs.Ds = binary.NativeEndian.Uint16(b[54:])
 	x.Regs.Fs = binary.NativeEndian.Uint16(b[56:])
 	x.Regs.Gs = binary.NativeEndian.Uint16(b[58:])
-	return min(len(b), 60), nil
+	return nil
 }
 
 // Family uvesafb.
@@ -307,9 +216,6 @@ const (
 	UvesafbIdx uint32 = 4
 	// UvesafbGroup is the multicast group family uvesafb broadcasts to.
 	UvesafbGroup uint32 = 4
-	// UvesafbKernelOnly says that family uvesafb accepts incoming messages only from
-	// the kernel (source port 0), as its schema says with `sender kernel`.
-	UvesafbKernelOnly = true
 	// UvesafbTaskVal is the val of event task of family uvesafb: [UvesafbTask] from the peer.
 	UvesafbTaskVal uint32 = 1
 	// UvesafbResultVal is the val of send result of family uvesafb: [UvesafbTask] to the peer.
@@ -372,51 +278,6 @@ func uvesafbRoutes(h UvesafbHandler) []cn.Route {
 	return []cn.Route{
 		cn.On(cn.ID{Idx: UvesafbIdx, Val: UvesafbTaskVal}, "uvesafb.task", h.Task),
 	}
-}
-
-// UvesafbServer is the peer side of family uvesafb: it takes the messages
-// clients send and answers their calls. r.From is the client's port;
-// payloads are valid only until the method returns; methods run one at a
-// time, on the goroutine of the Dispatcher's Serve. The kernel is the peer
-// of family uvesafb (sender kernel): this side stands in for it in tests,
-// sending from port 0 of cntest's Bus.Kernel().
-type UvesafbServer interface {
-	// Result handles each send "result".
-	Result(r *cn.Request, msg *UvesafbTask)
-}
-
-// RegisterUvesafbServer registers srv with d for the sends and calls of
-// family uvesafb, all or none. A call's reply goes back to the caller's port
-// with the request's seq and its ack plus one.
-func RegisterUvesafbServer(d *cn.Dispatcher, srv UvesafbServer) error {
-	return cn.Register(d, []cn.Route{
-		cn.On(cn.ID{Idx: UvesafbIdx, Val: UvesafbResultVal}, "uvesafb.result", srv.Result),
-	})
-}
-
-// UvesafbEvents sends the events of family uvesafb, from the peer's side: to
-// a client's port, or to a group its subscribed clients have joined. The
-// kernel is the peer of family uvesafb (sender kernel): this side stands in
-// for it in tests, sending from port 0 of cntest's Bus.Kernel().
-type UvesafbEvents struct {
-	out cn.Sender
-}
-
-// NewUvesafbEvents returns an event sender that sends through out, e.g. a
-// *cn.Conn.
-func NewUvesafbEvents(out cn.Sender) *UvesafbEvents {
-	return &UvesafbEvents{out: out}
-}
-
-// Task sends ev as event "task" to the port and group of to.
-func (e *UvesafbEvents) Task(ev *UvesafbTask, to cn.Addr) error {
-	return cn.SendBinary(e.out, cn.ID{Idx: UvesafbIdx, Val: UvesafbTaskVal}, ev, to)
-}
-
-// BroadcastTask sends ev as event "task" to the family's group 4, which
-// every subscribed client has joined.
-func (e *UvesafbEvents) BroadcastTask(ev *UvesafbTask) error {
-	return e.Task(ev, cn.Addr{Group: UvesafbGroup})
 }
 
 // The schema's constants and declared sizes: editing them here or in

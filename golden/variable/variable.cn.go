@@ -6,10 +6,11 @@ package variable
 import (
 	"encoding/binary"
 	"github.com/cngen/cngen/runtime/cn"
+	"github.com/cngen/cngen/runtime/cnimpl"
 )
 
-// The file needs a runtime/cn that supports this version of generated code.
-const _ = cn.GeneratedCodeVersion1
+// The file needs a runtime that supports this version of generated code.
+const _ = cnimpl.GeneratedCodeVersion2
 
 // Item is the struct item of the schema.
 type Item struct {
@@ -17,18 +18,21 @@ type Item struct {
 	Weight uint8
 }
 
-// The C size of item.
-const itemSize = 4
+// itemLayout names the field a short buffer ends in.
+var itemLayout = cnimpl.Layout{Type: "item", Spans: []cnimpl.Span{
+	{Name: "id", Off: 0, Need: 2},
+	{Name: "weight", Off: 2, Need: 1},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *Item) Size() int {
-	return itemSize
+	return 4
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Item) AppendBinary(b []byte) ([]byte, error) {
-	b, w := cn.Extend(b, 4)
+	b, w := cnimpl.Extend(b, 4)
 	binary.NativeEndian.PutUint16(w, x.ID)
 	w[2] = x.Weight
 	return b, nil
@@ -42,23 +46,12 @@ func (x *Item) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *Item) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *Item) decode(b []byte) (int, error) {
 	if len(b) < 3 {
-		switch {
-		case len(b) < 2:
-			return 0, cn.Short("item", "id", 0, 2, len(b))
-		default:
-			return 0, cn.Short("item", "weight", 2, 1, len(b))
-		}
+		return itemLayout.Short(len(b))
 	}
 	x.ID = binary.NativeEndian.Uint16(b)
 	x.Weight = b[2]
-	return min(len(b), 4), nil
+	return nil
 }
 
 // Text ends in a NUL-terminated string.
@@ -67,13 +60,15 @@ type Text struct {
 	S  string
 }
 
-// The size of the fixed part of text.
-const textSize = 4
+// textLayout names the field a short buffer ends in.
+var textLayout = cnimpl.Layout{Type: "text", Spans: []cnimpl.Span{
+	{Name: "id", Off: 0, Need: 4},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *Text) Size() int {
 	p := 4 + len(x.S) + 1
-	return max(p, 4)
+	return p
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
@@ -81,12 +76,12 @@ func (x *Text) Size() int {
 func (x *Text) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
 	var err error
-	b, w := cn.Extend(b, 4)
+	b, w := cnimpl.Extend(b, 4)
 	binary.NativeEndian.PutUint32(w, x.ID)
-	if b, err = cn.AppendString(b, x.S); err != nil {
-		return b[:s], cn.NestEncode(err, "text", "s")
+	if b, err = cnimpl.AppendString(b, x.S); err != nil {
+		return b[:s], cnimpl.NestEncode(err, "text", "s")
 	}
-	b = cn.AppendFill(b, s, 4)
+	b = cnimpl.AppendFill(b, s, 4)
 	return b, nil
 }
 
@@ -105,16 +100,16 @@ func (x *Text) UnmarshalBinary(b []byte) error {
 // decode decodes x from the start of b and returns the number of bytes it used.
 func (x *Text) decode(b []byte) (int, error) {
 	if len(b) < 4 {
-		return 0, cn.Short("text", "id", 0, 4, len(b))
+		return 0, textLayout.Short(len(b))
 	}
 	x.ID = binary.NativeEndian.Uint32(b)
-	l := cn.IndexNUL(cn.Tail(b, 4))
+	l := cnimpl.IndexNUL(b[4:])
 	if l < 0 {
-		return 0, cn.NoNUL("text", "s", 4, len(b))
+		return 0, cnimpl.NoNUL("text", "s", 4, len(b))
 	}
-	x.S = cn.Text(x.S, b[4:4+l])
+	x.S = cnimpl.Text(x.S, b[4:4+l])
 	p := 4 + l + 1
-	return min(len(b), max(p, 4)), nil
+	return min(len(b), p), nil
 }
 
 // Blob ends in raw bytes.
@@ -123,23 +118,25 @@ type Blob struct {
 	Data []byte
 }
 
-// The size of the fixed part of blob.
-const blobSize = 4
+// blobLayout names the field a short buffer ends in.
+var blobLayout = cnimpl.Layout{Type: "blob", Spans: []cnimpl.Span{
+	{Name: "id", Off: 0, Need: 4},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *Blob) Size() int {
 	p := 4 + len(x.Data)
-	return max(p, 4)
+	return p
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Blob) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
-	b, w := cn.Extend(b, 4)
+	b, w := cnimpl.Extend(b, 4)
 	binary.NativeEndian.PutUint32(w, x.ID)
 	b = append(b, x.Data...)
-	b = cn.AppendFill(b, s, 4)
+	b = cnimpl.AppendFill(b, s, 4)
 	return b, nil
 }
 
@@ -158,12 +155,12 @@ func (x *Blob) UnmarshalBinary(b []byte) error {
 // decode decodes x from the start of b and returns the number of bytes it used.
 func (x *Blob) decode(b []byte) (int, error) {
 	if len(b) < 4 {
-		return 0, cn.Short("blob", "id", 0, 4, len(b))
+		return 0, blobLayout.Short(len(b))
 	}
 	x.ID = binary.NativeEndian.Uint32(b)
-	x.Data = append(x.Data[:0], cn.Tail(b, 4)...)
-	p := 4 + len(cn.Tail(b, 4))
-	return min(len(b), max(p, 4)), nil
+	x.Data = append(x.Data[:0], b[4:]...)
+	p := 4 + len(b[4:])
+	return min(len(b), p), nil
 }
 
 // List ends in items repeated to the end.
@@ -172,13 +169,15 @@ type List struct {
 	Items []Item
 }
 
-// The size of the fixed part of list.
-const listSize = 4
+// listLayout names the field a short buffer ends in.
+var listLayout = cnimpl.Layout{Type: "list", Spans: []cnimpl.Span{
+	{Name: "count", Off: 0, Need: 4},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *List) Size() int {
 	p := 4 + len(x.Items)*4
-	return max(p, 4)
+	return p
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
@@ -186,14 +185,14 @@ func (x *List) Size() int {
 func (x *List) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
 	var err error
-	b, w := cn.Extend(b, 4)
+	b, w := cnimpl.Extend(b, 4)
 	binary.NativeEndian.PutUint32(w, x.Count)
 	for i := range x.Items {
 		if b, err = x.Items[i].AppendBinary(b); err != nil {
-			return b[:s], cn.NestEncode(err, "list", "items")
+			return b[:s], cnimpl.NestEncode(err, "list", "items")
 		}
 	}
-	b = cn.AppendFill(b, s, 4)
+	b = cnimpl.AppendFill(b, s, 4)
 	return b, nil
 }
 
@@ -212,21 +211,20 @@ func (x *List) UnmarshalBinary(b []byte) error {
 // decode decodes x from the start of b and returns the number of bytes it used.
 func (x *List) decode(b []byte) (int, error) {
 	if len(b) < 4 {
-		return 0, cn.Short("list", "count", 0, 4, len(b))
+		return 0, listLayout.Short(len(b))
 	}
 	x.Count = binary.NativeEndian.Uint32(b)
-	r := cn.Tail(b, 4)
+	r := b[4:]
 	if len(r)%4 != 0 {
-		return 0, cn.Short("list", "items", 4+len(r)-len(r)%4, 4, len(b))
+		return 0, cnimpl.Short("list", "items", 4+len(r)-len(r)%4, 4, len(b))
 	}
-	x.Items = cn.Resize(x.Items, len(r)/4)
+	x.Items = cnimpl.Resize(x.Items, len(r)/4)
 	for i := range x.Items {
-		if _, err := x.Items[i].decode(b[4+i*4:]); err != nil {
-			return 0, cn.NestDecode(err, "list", "items", 4+i*4)
-		}
+		x.Items[i].ID = binary.NativeEndian.Uint16(b[4+i*4:])
+		x.Items[i].Weight = b[6+i*4]
 	}
 	p := 4 + len(r)
-	return min(len(b), max(p, 4)), nil
+	return min(len(b), p), nil
 }
 
 // Sized has fields sized by earlier fields, and fields after them.
@@ -241,16 +239,20 @@ type Sized struct {
 	Tail    uint8
 }
 
-// The size of the fixed part of sized.
-const sizedSize = 16
+// sizedLayout names the field a short buffer ends in.
+var sizedLayout = cnimpl.Layout{Type: "sized", Spans: []cnimpl.Span{
+	{Name: "n", Off: 0, Need: 1},
+	{Name: "m", Off: 2, Need: 2},
+	{Name: "name_len", Off: 4, Need: 1},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *Sized) Size() int {
 	p := 5 + len(x.Data)
-	p = cn.Align(p, 2)
+	p = cnimpl.Align(p, 2)
 	p += len(x.Items) * 4
 	p += len(x.Name)
-	p = cn.Align(p, 4)
+	p = cnimpl.Align(p, 4)
 	p += 4
 	p += 1
 	return max(p, 16)
@@ -261,36 +263,36 @@ func (x *Sized) Size() int {
 func (x *Sized) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
 	var err error
-	b, w := cn.Extend(b, 5)
+	b, w := cnimpl.Extend(b, 5)
 	l := len(x.Data)
 	if uint64(l) > 0xff {
-		return b[:s], cn.EncodeLength("sized", "n", l, cn.ErrTooLong)
+		return b[:s], cnimpl.EncodeLength("sized", "n", l, cn.ErrTooLong)
 	}
 	w[0] = uint8(l)
 	l2 := len(x.Items)
 	if uint64(l2) > 0xffff {
-		return b[:s], cn.EncodeLength("sized", "m", l2, cn.ErrTooLong)
+		return b[:s], cnimpl.EncodeLength("sized", "m", l2, cn.ErrTooLong)
 	}
 	binary.NativeEndian.PutUint16(w[2:], uint16(l2))
 	l3 := len(x.Name)
 	if uint64(l3) > 0xff {
-		return b[:s], cn.EncodeLength("sized", "name_len", l3, cn.ErrTooLong)
+		return b[:s], cnimpl.EncodeLength("sized", "name_len", l3, cn.ErrTooLong)
 	}
 	w[4] = uint8(l3)
 	b = append(b, x.Data...)
-	b = cn.AppendPad(b, s, 2)
+	b = cnimpl.AppendPad(b, s, 2)
 	for i := range x.Items {
 		if b, err = x.Items[i].AppendBinary(b); err != nil {
-			return b[:s], cn.NestEncode(err, "sized", "items")
+			return b[:s], cnimpl.NestEncode(err, "sized", "items")
 		}
 	}
-	if b, err = cn.AppendText(b, x.Name); err != nil {
-		return b[:s], cn.NestEncode(err, "sized", "name")
+	if b, err = cnimpl.AppendText(b, x.Name); err != nil {
+		return b[:s], cnimpl.NestEncode(err, "sized", "name")
 	}
-	b = cn.AppendPad(b, s, 4)
+	b = cnimpl.AppendPad(b, s, 4)
 	b = binary.NativeEndian.AppendUint32(b, x.Crc)
 	b = append(b, x.Tail)
-	b = cn.AppendFill(b, s, 16)
+	b = cnimpl.AppendFill(b, s, 16)
 	return b, nil
 }
 
@@ -309,50 +311,42 @@ func (x *Sized) UnmarshalBinary(b []byte) error {
 // decode decodes x from the start of b and returns the number of bytes it used.
 func (x *Sized) decode(b []byte) (int, error) {
 	if len(b) < 5 {
-		switch {
-		case len(b) < 1:
-			return 0, cn.Short("sized", "n", 0, 1, len(b))
-		case len(b) < 4:
-			return 0, cn.Short("sized", "m", 2, 2, len(b))
-		default:
-			return 0, cn.Short("sized", "name_len", 4, 1, len(b))
-		}
+		return 0, sizedLayout.Short(len(b))
 	}
 	x.N = b[0]
 	x.M = binary.NativeEndian.Uint16(b[2:])
 	x.NameLen = b[4]
 	l := int(x.N)
 	if l > len(b)-5 {
-		return 0, cn.Short("sized", "data", 5, l, len(b))
+		return 0, cnimpl.Short("sized", "data", 5, l, len(b))
 	}
 	x.Data = append(x.Data[:0], b[5:5+l]...)
 	p := 5 + l
-	p = cn.Align(p, 2)
+	p = cnimpl.Align(p, 2)
 	l2 := int(x.M)
-	if l2 > (len(b)-p)/4 {
-		return 0, cn.Short("sized", "items", p, l2*4, len(b))
+	if l2 > (max(len(b)-p, 0))/4 {
+		return 0, cnimpl.Short("sized", "items", p, l2*4, len(b))
 	}
-	x.Items = cn.Resize(x.Items, l2)
+	x.Items = cnimpl.Resize(x.Items, l2)
 	for i := range x.Items {
-		if _, err := x.Items[i].decode(b[p+i*4:]); err != nil {
-			return 0, cn.NestDecode(err, "sized", "items", p+i*4)
-		}
+		x.Items[i].ID = binary.NativeEndian.Uint16(b[p+i*4:])
+		x.Items[i].Weight = b[p+2+i*4]
 	}
 	p += l2 * 4
 	l3 := int(x.NameLen)
-	if l3 > len(b)-p {
-		return 0, cn.Short("sized", "name", p, l3, len(b))
+	if l3 > max(len(b)-p, 0) {
+		return 0, cnimpl.Short("sized", "name", p, l3, len(b))
 	}
-	x.Name = cn.Text(x.Name, cn.CutNUL(b[p:p+l3]))
+	x.Name = cnimpl.Text(x.Name, cnimpl.CutNUL(b[p:p+l3]))
 	p += l3
-	p = cn.Align(p, 4)
+	p = cnimpl.Align(p, 4)
 	if len(b) < p+4 {
-		return 0, cn.Short("sized", "crc", p, 4, len(b))
+		return 0, cnimpl.Short("sized", "crc", p, 4, len(b))
 	}
 	x.Crc = binary.NativeEndian.Uint32(b[p:])
 	p += 4
 	if len(b) < p+1 {
-		return 0, cn.Short("sized", "tail", p, 1, len(b))
+		return 0, cnimpl.Short("sized", "tail", p, 1, len(b))
 	}
 	x.Tail = b[p]
 	p += 1
@@ -366,34 +360,36 @@ type Shared struct {
 	B []uint8
 }
 
-// The size of the fixed part of shared.
-const sharedSize = 2
+// sharedLayout names the field a short buffer ends in.
+var sharedLayout = cnimpl.Layout{Type: "shared", Spans: []cnimpl.Span{
+	{Name: "n", Off: 0, Need: 2},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *Shared) Size() int {
 	p := 2 + len(x.A)*2
 	p += len(x.B)
-	return max(p, 2)
+	return p
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *Shared) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
-	b, w := cn.Extend(b, 2)
+	b, w := cnimpl.Extend(b, 2)
 	l := len(x.A)
 	if len(x.B) != l {
-		return b[:s], cn.EncodeLength("shared", "b", len(x.B), cn.ErrLengthMismatch)
+		return b[:s], cnimpl.EncodeLength("shared", "b", len(x.B), cn.ErrLengthMismatch)
 	}
 	if uint64(l) > 0xffff {
-		return b[:s], cn.EncodeLength("shared", "n", l, cn.ErrTooLong)
+		return b[:s], cnimpl.EncodeLength("shared", "n", l, cn.ErrTooLong)
 	}
 	binary.NativeEndian.PutUint16(w, uint16(l))
 	for i := range x.A {
 		b = binary.NativeEndian.AppendUint16(b, x.A[i])
 	}
 	b = append(b, x.B...)
-	b = cn.AppendFill(b, s, 2)
+	b = cnimpl.AppendFill(b, s, 2)
 	return b, nil
 }
 
@@ -412,24 +408,24 @@ func (x *Shared) UnmarshalBinary(b []byte) error {
 // decode decodes x from the start of b and returns the number of bytes it used.
 func (x *Shared) decode(b []byte) (int, error) {
 	if len(b) < 2 {
-		return 0, cn.Short("shared", "n", 0, 2, len(b))
+		return 0, sharedLayout.Short(len(b))
 	}
 	x.N = binary.NativeEndian.Uint16(b)
 	l := int(x.N)
 	if l > (len(b)-2)/2 {
-		return 0, cn.Short("shared", "a", 2, l*2, len(b))
+		return 0, cnimpl.Short("shared", "a", 2, l*2, len(b))
 	}
-	x.A = cn.Resize(x.A, l)
+	x.A = cnimpl.Resize(x.A, l)
 	for i := range x.A {
 		x.A[i] = binary.NativeEndian.Uint16(b[2+i*2:])
 	}
 	p := 2 + l*2
 	l2 := int(x.N)
-	if l2 > (len(b)-p)/1 {
-		return 0, cn.Short("shared", "b", p, l2*1, len(b))
+	if l2 > (max(len(b)-p, 0))/1 {
+		return 0, cnimpl.Short("shared", "b", p, l2*1, len(b))
 	}
-	x.B = cn.Resize(x.B, l2)
+	x.B = cnimpl.Resize(x.B, l2)
 	copy(x.B, b[p:p+l2])
 	p += l2 * 1
-	return min(len(b), max(p, 2)), nil
+	return min(len(b), p), nil
 }

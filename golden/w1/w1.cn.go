@@ -7,11 +7,12 @@ package w1
 import (
 	"encoding/binary"
 	"github.com/cngen/cngen/runtime/cn"
+	"github.com/cngen/cngen/runtime/cnimpl"
 	"strconv"
 )
 
-// The file needs a runtime/cn that supports this version of generated code.
-const _ = cn.GeneratedCodeVersion1
+// The file needs a runtime that supports this version of generated code.
+const _ = cnimpl.GeneratedCodeVersion2
 
 // MsgType is the enum msg_type of the schema.
 type MsgType uint8
@@ -54,47 +55,6 @@ func (x MsgType) valid() bool {
 		return true
 	}
 	return false
-}
-
-// Size returns the encoded size.
-func (x MsgType) Size() int {
-	return 1
-}
-
-// AppendBinary appends the encoding of x to b. Padding is zeros; length
-// fields hold the lengths of the fields they size.
-func (x MsgType) AppendBinary(b []byte) ([]byte, error) {
-	s := len(b)
-	b, w := cn.Extend(b, 1)
-	if !x.valid() {
-		return b[:s], cn.EncodeFail("msg_type", "", x.String(), cn.ErrUnknownValue)
-	}
-	w[0] = uint8(x)
-	return b, nil
-}
-
-// MarshalBinary returns the encoding of x.
-func (x MsgType) MarshalBinary() ([]byte, error) {
-	return x.AppendBinary(make([]byte, 0, x.Size()))
-}
-
-// UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
-// slices and strings in x are reused.
-func (x *MsgType) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *MsgType) decode(b []byte) (int, error) {
-	if len(b) < 1 {
-		return 0, cn.Short("msg_type", "", 0, 1, len(b))
-	}
-	(*x) = MsgType(b[0])
-	if !(*x).valid() {
-		return 0, cn.UnknownValue("msg_type", "", 0, (*x).String())
-	}
-	return min(len(b), 1), nil
 }
 
 // CmdType is the enum cmd_type of the schema.
@@ -149,47 +109,6 @@ func (x CmdType) valid() bool {
 	return false
 }
 
-// Size returns the encoded size.
-func (x CmdType) Size() int {
-	return 1
-}
-
-// AppendBinary appends the encoding of x to b. Padding is zeros; length
-// fields hold the lengths of the fields they size.
-func (x CmdType) AppendBinary(b []byte) ([]byte, error) {
-	s := len(b)
-	b, w := cn.Extend(b, 1)
-	if !x.valid() {
-		return b[:s], cn.EncodeFail("cmd_type", "", x.String(), cn.ErrUnknownValue)
-	}
-	w[0] = uint8(x)
-	return b, nil
-}
-
-// MarshalBinary returns the encoding of x.
-func (x CmdType) MarshalBinary() ([]byte, error) {
-	return x.AppendBinary(make([]byte, 0, x.Size()))
-}
-
-// UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
-// slices and strings in x are reused.
-func (x *CmdType) UnmarshalBinary(b []byte) error {
-	_, err := x.decode(b)
-	return err
-}
-
-// decode decodes x from the start of b and returns the number of bytes it used.
-func (x *CmdType) decode(b []byte) (int, error) {
-	if len(b) < 1 {
-		return 0, cn.Short("cmd_type", "", 0, 1, len(b))
-	}
-	(*x) = CmdType(b[0])
-	if !(*x).valid() {
-		return 0, cn.UnknownValue("cmd_type", "", 0, (*x).String())
-	}
-	return min(len(b), 1), nil
-}
-
 // W1NetlinkCmd is one command with its data.
 type W1NetlinkCmd struct {
 	Cmd  CmdType
@@ -198,32 +117,36 @@ type W1NetlinkCmd struct {
 	Data []byte
 }
 
-// The size of the fixed part of w1_netlink_cmd.
-const w1NetlinkCmdSize = 4
+// w1NetlinkCmdLayout names the field a short buffer ends in.
+var w1NetlinkCmdLayout = cnimpl.Layout{Type: "w1_netlink_cmd", Spans: []cnimpl.Span{
+	{Name: "cmd", Off: 0, Need: 1},
+	{Name: "res", Off: 1, Need: 1},
+	{Name: "len", Off: 2, Need: 2},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *W1NetlinkCmd) Size() int {
 	p := 4 + len(x.Data)
-	return max(p, 4)
+	return p
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *W1NetlinkCmd) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
-	b, w := cn.Extend(b, 4)
+	b, w := cnimpl.Extend(b, 4)
 	if !x.Cmd.valid() {
-		return b[:s], cn.EncodeFail("w1_netlink_cmd", "cmd", x.Cmd.String(), cn.ErrUnknownValue)
+		return b[:s], cnimpl.UnknownEnum("w1_netlink_cmd", "cmd", x.Cmd.String(), false)
 	}
 	w[0] = uint8(x.Cmd)
 	w[1] = x.Res
 	l := len(x.Data)
 	if uint64(l) > 0xffff {
-		return b[:s], cn.EncodeLength("w1_netlink_cmd", "len", l, cn.ErrTooLong)
+		return b[:s], cnimpl.EncodeLength("w1_netlink_cmd", "len", l, cn.ErrTooLong)
 	}
 	binary.NativeEndian.PutUint16(w[2:], uint16(l))
 	b = append(b, x.Data...)
-	b = cn.AppendFill(b, s, 4)
+	b = cnimpl.AppendFill(b, s, 4)
 	return b, nil
 }
 
@@ -242,28 +165,21 @@ func (x *W1NetlinkCmd) UnmarshalBinary(b []byte) error {
 // decode decodes x from the start of b and returns the number of bytes it used.
 func (x *W1NetlinkCmd) decode(b []byte) (int, error) {
 	if len(b) < 4 {
-		switch {
-		case len(b) < 1:
-			return 0, cn.Short("w1_netlink_cmd", "cmd", 0, 1, len(b))
-		case len(b) < 2:
-			return 0, cn.Short("w1_netlink_cmd", "res", 1, 1, len(b))
-		default:
-			return 0, cn.Short("w1_netlink_cmd", "len", 2, 2, len(b))
-		}
+		return 0, w1NetlinkCmdLayout.Short(len(b))
 	}
 	x.Cmd = CmdType(b[0])
 	if !x.Cmd.valid() {
-		return 0, cn.UnknownValue("w1_netlink_cmd", "cmd", 0, x.Cmd.String())
+		return 0, cnimpl.UnknownValue("w1_netlink_cmd", "cmd", 0, x.Cmd.String())
 	}
 	x.Res = b[1]
 	x.Len = binary.NativeEndian.Uint16(b[2:])
 	l := int(x.Len)
 	if l > len(b)-4 {
-		return 0, cn.Short("w1_netlink_cmd", "data", 4, l, len(b))
+		return 0, cnimpl.Short("w1_netlink_cmd", "data", 4, l, len(b))
 	}
 	x.Data = append(x.Data[:0], b[4:4+l]...)
 	p := 4 + l
-	return min(len(b), max(p, 4)), nil
+	return min(len(b), p), nil
 }
 
 // W1NetlinkMsg carries commands for one master or slave.
@@ -275,33 +191,38 @@ type W1NetlinkMsg struct {
 	Cmds   []byte
 }
 
-// The size of the fixed part of w1_netlink_msg.
-const w1NetlinkMsgSize = 12
+// w1NetlinkMsgLayout names the field a short buffer ends in.
+var w1NetlinkMsgLayout = cnimpl.Layout{Type: "w1_netlink_msg", Spans: []cnimpl.Span{
+	{Name: "type", Off: 0, Need: 1},
+	{Name: "status", Off: 1, Need: 1},
+	{Name: "len", Off: 2, Need: 2},
+	{Name: "id", Off: 4, Need: 8},
+}}
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *W1NetlinkMsg) Size() int {
 	p := 12 + len(x.Cmds)
-	return max(p, 12)
+	return p
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
 // fields hold the lengths of the fields they size.
 func (x *W1NetlinkMsg) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
-	b, w := cn.Extend(b, 12)
+	b, w := cnimpl.Extend(b, 12)
 	if !x.Type.valid() {
-		return b[:s], cn.EncodeFail("w1_netlink_msg", "type", x.Type.String(), cn.ErrUnknownValue)
+		return b[:s], cnimpl.UnknownEnum("w1_netlink_msg", "type", x.Type.String(), false)
 	}
 	w[0] = uint8(x.Type)
 	w[1] = x.Status
 	l := len(x.Cmds)
 	if uint64(l) > 0xffff {
-		return b[:s], cn.EncodeLength("w1_netlink_msg", "len", l, cn.ErrTooLong)
+		return b[:s], cnimpl.EncodeLength("w1_netlink_msg", "len", l, cn.ErrTooLong)
 	}
 	binary.NativeEndian.PutUint16(w[2:], uint16(l))
 	copy(w[4:12], x.ID[:])
 	b = append(b, x.Cmds...)
-	b = cn.AppendFill(b, s, 12)
+	b = cnimpl.AppendFill(b, s, 12)
 	return b, nil
 }
 
@@ -320,31 +241,22 @@ func (x *W1NetlinkMsg) UnmarshalBinary(b []byte) error {
 // decode decodes x from the start of b and returns the number of bytes it used.
 func (x *W1NetlinkMsg) decode(b []byte) (int, error) {
 	if len(b) < 12 {
-		switch {
-		case len(b) < 1:
-			return 0, cn.Short("w1_netlink_msg", "type", 0, 1, len(b))
-		case len(b) < 2:
-			return 0, cn.Short("w1_netlink_msg", "status", 1, 1, len(b))
-		case len(b) < 4:
-			return 0, cn.Short("w1_netlink_msg", "len", 2, 2, len(b))
-		default:
-			return 0, cn.Short("w1_netlink_msg", "id", 4, 8, len(b))
-		}
+		return 0, w1NetlinkMsgLayout.Short(len(b))
 	}
 	x.Type = MsgType(b[0])
 	if !x.Type.valid() {
-		return 0, cn.UnknownValue("w1_netlink_msg", "type", 0, x.Type.String())
+		return 0, cnimpl.UnknownValue("w1_netlink_msg", "type", 0, x.Type.String())
 	}
 	x.Status = b[1]
 	x.Len = binary.NativeEndian.Uint16(b[2:])
 	copy(x.ID[:], b[4:12])
 	l := int(x.Len)
 	if l > len(b)-12 {
-		return 0, cn.Short("w1_netlink_msg", "cmds", 12, l, len(b))
+		return 0, cnimpl.Short("w1_netlink_msg", "cmds", 12, l, len(b))
 	}
 	x.Cmds = append(x.Cmds[:0], b[12:12+l]...)
 	p := 12 + l
-	return min(len(b), max(p, 12)), nil
+	return min(len(b), p), nil
 }
 
 // W1Commands is the data of a msg: commands back to back.
@@ -352,16 +264,13 @@ type W1Commands struct {
 	Cmds []W1NetlinkCmd
 }
 
-// The size of the fixed part of w1_commands.
-const w1CommandsSize = 0
-
 // Size returns the number of bytes AppendBinary appends.
 func (x *W1Commands) Size() int {
 	p := 0
 	for i := range x.Cmds {
 		p += x.Cmds[i].Size()
 	}
-	return max(p, 0)
+	return p
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
@@ -371,7 +280,7 @@ func (x *W1Commands) AppendBinary(b []byte) ([]byte, error) {
 	var err error
 	for i := range x.Cmds {
 		if b, err = x.Cmds[i].AppendBinary(b); err != nil {
-			return b[:s], cn.NestEncode(err, "w1_commands", "cmds")
+			return b[:s], cnimpl.NestEncode(err, "w1_commands", "cmds")
 		}
 	}
 	return b, nil
@@ -395,10 +304,10 @@ func (x *W1Commands) decode(b []byte) (int, error) {
 	p := 0
 	for p < len(b) {
 		i := len(x.Cmds)
-		x.Cmds = cn.Resize(x.Cmds, i+1)
-		n, err := x.Cmds[i].decode(cn.Tail(b, p))
+		x.Cmds = cnimpl.Resize(x.Cmds, i+1)
+		n, err := x.Cmds[i].decode(cnimpl.Tail(b, p))
 		if err != nil {
-			return 0, cn.NestDecode(err, "w1_commands", "cmds", p)
+			return 0, cnimpl.Nest(err, "w1_commands", "cmds", p)
 		}
 		p += n
 	}
@@ -411,9 +320,6 @@ const (
 	W1Idx uint32 = 3
 	// W1Group is the multicast group family w1 broadcasts to.
 	W1Group uint32 = 3
-	// W1KernelOnly says that family w1 accepts incoming messages only from
-	// the kernel (source port 0), as its schema says with `sender kernel`.
-	W1KernelOnly = true
 	// W1RequestVal is the val of send request of family w1: [W1NetlinkMsg] to the peer.
 	W1RequestVal uint32 = 1
 	// W1ReplyVal is the val of event reply of family w1: [W1NetlinkMsg] from the peer.
@@ -476,51 +382,6 @@ func w1Routes(h W1Handler) []cn.Route {
 	return []cn.Route{
 		cn.On(cn.ID{Idx: W1Idx, Val: W1ReplyVal}, "w1.reply", h.Reply),
 	}
-}
-
-// W1Server is the peer side of family w1: it takes the messages clients send
-// and answers their calls. r.From is the client's port; payloads are valid
-// only until the method returns; methods run one at a time, on the goroutine
-// of the Dispatcher's Serve. The kernel is the peer of family w1 (sender
-// kernel): this side stands in for it in tests, sending from port 0 of
-// cntest's Bus.Kernel().
-type W1Server interface {
-	// Request handles each send "request".
-	Request(r *cn.Request, msg *W1NetlinkMsg)
-}
-
-// RegisterW1Server registers srv with d for the sends and calls of family
-// w1, all or none. A call's reply goes back to the caller's port with the
-// request's seq and its ack plus one.
-func RegisterW1Server(d *cn.Dispatcher, srv W1Server) error {
-	return cn.Register(d, []cn.Route{
-		cn.On(cn.ID{Idx: W1Idx, Val: W1RequestVal}, "w1.request", srv.Request),
-	})
-}
-
-// W1Events sends the events of family w1, from the peer's side: to a
-// client's port, or to a group its subscribed clients have joined. The
-// kernel is the peer of family w1 (sender kernel): this side stands in for
-// it in tests, sending from port 0 of cntest's Bus.Kernel().
-type W1Events struct {
-	out cn.Sender
-}
-
-// NewW1Events returns an event sender that sends through out, e.g. a
-// *cn.Conn.
-func NewW1Events(out cn.Sender) *W1Events {
-	return &W1Events{out: out}
-}
-
-// Reply sends ev as event "reply" to the port and group of to.
-func (e *W1Events) Reply(ev *W1NetlinkMsg, to cn.Addr) error {
-	return cn.SendBinary(e.out, cn.ID{Idx: W1Idx, Val: W1ReplyVal}, ev, to)
-}
-
-// BroadcastReply sends ev as event "reply" to the family's group 3, which
-// every subscribed client has joined.
-func (e *W1Events) BroadcastReply(ev *W1NetlinkMsg) error {
-	return e.Reply(ev, cn.Addr{Group: W1Group})
 }
 
 // The schema's constants and declared sizes: editing them here or in

@@ -1,6 +1,7 @@
 package clayout
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -160,6 +161,15 @@ func (e *emitter) record(t *model.Type, c *ctype) error {
 			flex = "[0]"
 		}
 		m, err := e.member(f.Type, f.Name, c.key+"."+f.Name, flex)
+		var nc noCForm
+		if !union && errors.As(err, &nc) {
+			// Like a field at a dynamic offset: the struct ends before it.
+			for _, g := range t.Fields[i:] {
+				dropped = append(dropped, g.Name)
+			}
+			c.trunc = true
+			break
+		}
 		if err != nil {
 			return err
 		}
@@ -271,7 +281,7 @@ func (e *emitter) member(t *model.Type, name, key, flex string) (member, error) 
 			continue
 		case model.KindSlice:
 			if m.flex {
-				return m, fmt.Errorf("%s: %s: a repeated field of repeated elements has no C form", t.Pos, key)
+				return m, noCForm(fmt.Sprintf("%s: %s: a repeated field of repeated elements has no C form", t.Pos, key))
 			}
 			d += flex
 			m.flex = true
@@ -305,7 +315,7 @@ func (e *emitter) member(t *model.Type, name, key, flex string) (member, error) 
 		case t.Kind == model.KindCString || t.Kind == model.KindPad || !t.Variable:
 			d += "[" + strconv.Itoa(t.Len) + "]"
 		case m.flex:
-			return m, fmt.Errorf("%s: %s: a repeated field of variable-size text has no C form", t.Pos, key)
+			return m, noCForm(fmt.Sprintf("%s: %s: a repeated field of variable-size text has no C form", t.Pos, key))
 		default:
 			d += flex
 			m.flex = true
@@ -314,6 +324,13 @@ func (e *emitter) member(t *model.Type, name, key, flex string) (member, error) 
 	m.decl = base + " " + d
 	return m, nil
 }
+
+// noCForm is a member C cannot declare: a repeated field of repeated
+// or variable-size elements. The struct is truncated before it, as before
+// a field at a dynamic offset.
+type noCForm string
+
+func (e noCForm) Error() string { return string(e) }
 
 // probe adds a probe, unless the same path and number were probed
 // already (a path through an inline struct is reached twice).

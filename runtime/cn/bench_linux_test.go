@@ -4,12 +4,12 @@ package cn_test
 
 import (
 	"context"
+	"encoding/binary"
 	"testing"
 
 	"github.com/mdlayher/netlink"
 	"golang.org/x/sys/unix"
 
-	"github.com/cngen/cngen/examples/proc"
 	"github.com/cngen/cngen/runtime/cn"
 )
 
@@ -20,8 +20,8 @@ import (
 // full, so nothing is lost and each op is one message received:
 //
 //   - dispatch: cn.Conn and cn.Dispatcher.Serve, decoding each payload
-//     with the code cngen generated for examples/proc (proc.ProcEvent)
-//     through cn.Handle, for a typed handler;
+//     into a proc_event-shaped value (event, with a decoder as short as
+//     a generated one) through cn.On, for a typed handler;
 //   - mdlayher: netlink.Conn.Receive alone, no decoding;
 //   - raw: a blocking unix.Recvfrom loop, the limit.
 //
@@ -34,6 +34,9 @@ func BenchmarkReceive(b *testing.B) {
 }
 
 var benchID = cn.ID{Idx: 11, Val: 1}
+
+// procEventExec is PROC_EVENT_EXEC.
+const procEventExec = 2
 
 // benchTS is the timestamp of every event sent, which the handler sums.
 const benchTS = 123456789
@@ -49,12 +52,9 @@ func flood(b *testing.B, port uint32, n int) <-chan struct{} {
 	if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
 		b.Fatal(err)
 	}
-	ev := proc.ProcEvent{What: proc.EventExec, CPU: 1, TimestampNS: benchTS}
-	ev.EventData.Exec = proc.ExecProcEvent{ProcessPID: 4242, ProcessTGID: 4242}
-	data, err := ev.MarshalBinary()
-	if err != nil {
-		b.Fatal(err)
-	}
+	ev := event{What: procEventExec, CPU: 1, TS: benchTS}
+	binary.NativeEndian.PutUint32(ev.Rest[:], 4242) // exec: process_pid
+	data := ev.MarshalBinary()
 	msg, err := cn.AppendNetlink(nil, &cn.Msg{ID: benchID, Seq: 1, Ack: 2, Data: data}, 0)
 	if err != nil {
 		b.Fatal(err)
@@ -89,17 +89,15 @@ func benchDispatch(b *testing.B) {
 	defer cancel()
 	var n, wrong int
 	var sum uint64
-	// Not proc.RegisterProc: its handlers take messages from the kernel
-	// only, and these come from a user-space port.
-	err = cn.Handle(&d, benchID, "bench", func(_ *cn.Request, e *proc.ProcEvent) {
-		sum += e.TimestampNS
-		if e.What != proc.EventExec || e.EventData.Exec.ProcessPID != 4242 {
+	err = cn.Register(&d, []cn.Route{cn.On(benchID, "bench", func(_ *cn.Request, e *event) {
+		sum += e.TS
+		if e.What != procEventExec || binary.NativeEndian.Uint32(e.Rest[:]) != 4242 {
 			wrong++
 		}
 		if n++; n == b.N {
 			cancel()
 		}
-	})
+	})})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -183,11 +183,11 @@ func TestClientSend(t *testing.T) {
 	sender := &countingSender{ep: p.cli.conn}
 	client := cn.NewClient(p.cli.conn, p.cli.d, userIdx, p.srv.conn.Port(), nil, cn.WithSender(sender))
 	var got []cn.Message
-	cn.Handle(p.srv.d, userID(3), "user.send", func(r *cn.Request, w *word) {
+	cn.Register(p.srv.d, []cn.Route{cn.On(userID(3), "user.send", func(r *cn.Request, w *word) {
 		m := r.Message
 		m.Data = append([]byte(nil), m.Data...)
 		got = append(got, m)
-	})
+	})})
 	if err := client.Send(3, ptr(word(9))); err != nil {
 		t.Fatal(err)
 	}

@@ -478,7 +478,7 @@ func TestKernelProcConnector(t *testing.T) {
 	var d cn.Dispatcher
 	execs := make(chan cn.Message, 1024)
 	var acks atomic.Int64
-	cn.Handle(&d, procID, "proc.event", func(r *cn.Request, e *event) {
+	cn.Register(&d, []cn.Route{cn.On(procID, "proc.event", func(r *cn.Request, e *event) {
 		switch e.What {
 		case 0: // PROC_EVENT_NONE: the ack of our LISTEN
 			acks.Add(1)
@@ -490,7 +490,7 @@ func TestKernelProcConnector(t *testing.T) {
 			default:
 			}
 		}
-	}, cn.KernelOnly())
+	})}, cn.KernelOnly())
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go d.Serve(ctx, c)

@@ -398,10 +398,10 @@ func (e *event) MarshalBinary() []byte {
 	return append(b, e.Rest[:]...)
 }
 
-func TestHandle(t *testing.T) {
+func TestOn(t *testing.T) {
 	var d cn.Dispatcher
 	var got []event
-	if err := cn.Handle(&d, procID, "proc.event", func(r *cn.Request, e *event) { got = append(got, *e) }, cn.KernelOnly()); err != nil {
+	if err := cn.Register(&d, []cn.Route{cn.On(procID, "proc.event", func(r *cn.Request, e *event) { got = append(got, *e) })}, cn.KernelOnly()); err != nil {
 		t.Fatal(err)
 	}
 	s := serve(t, &d)

@@ -51,9 +51,9 @@ func (e *pidEvent) UnmarshalBinary(b []byte) error {
 	return nil
 }
 
-// Handle wires a typed handler; KernelOnly turns away what does not come
+// On wires a typed handler; KernelOnly turns away what does not come
 // from the kernel.
-func ExampleHandle() {
+func ExampleOn() {
 	bus := cntest.NewBus()
 	listener := bus.Dial()
 	listener.JoinGroup(1)
@@ -61,9 +61,9 @@ func ExampleHandle() {
 
 	var d cn.Dispatcher
 	got := make(chan int32)
-	cn.Handle(&d, id, "proc.event", func(r *cn.Request, e *pidEvent) {
+	cn.Register(&d, []cn.Route{cn.On(id, "proc.event", func(r *cn.Request, e *pidEvent) {
 		got <- e.PID
-	}, cn.KernelOnly())
+	})}, cn.KernelOnly())
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go d.Serve(ctx, listener)

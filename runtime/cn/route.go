@@ -1,9 +1,20 @@
 package cn
 
-import "errors"
+import (
+	"errors"
+	"sync"
+)
 
 // ErrNoReply: a call's handler returned neither a reply nor an error.
 var ErrNoReply = errors.New("call answered with neither a reply nor an error")
+
+// Payload is the constraint [On] puts on a message type: a pointer to T
+// that decodes itself, as the types cngen generates do. Decoding into a
+// reused value must overwrite all of it.
+type Payload[T any] interface {
+	*T
+	UnmarshalBinary(data []byte) error
+}
 
 // Route is one callback of a family, made by [On] or [OnCall], for
 // [Register] to add to a [Dispatcher]. Generated Register functions
@@ -15,9 +26,11 @@ type Route struct {
 }
 
 // On returns the Route that decodes the data of each message with id as
-// a T and calls fn with it, as [Handle] does: data that does not decode
-// is reported with [Request.Invalid] and fn is not called, and the *T is
-// reused for later messages.
+// a T and calls fn with it: data that does not decode is reported with
+// [Request.Invalid] and fn is not called. The *T handed to fn is reused
+// for later messages: fn must not keep it. Decoding allocates nothing
+// when T's decoder does not. Add routes to a [Dispatcher] with
+// [Register].
 func On[T any, P Payload[T]](id ID, name string, fn func(*Request, P)) Route {
 	return Route{ID: id, Name: name, fn: decoding(fn)}
 }
@@ -69,5 +82,20 @@ func Register(d *Dispatcher, routes []Route, opts ...CallbackOption) error {
 func unregister(d *Dispatcher, routes []Route) {
 	for _, rt := range routes {
 		d.DelCallback(rt.ID)
+	}
+}
+
+// decoding returns the callback that decodes a message's data as a T
+// and hands it to fn.
+func decoding[T any, P Payload[T]](fn func(*Request, P)) func(*Request) {
+	pool := &sync.Pool{New: func() any { return P(new(T)) }}
+	return func(r *Request) {
+		v := pool.Get().(P)
+		defer pool.Put(v)
+		if err := v.UnmarshalBinary(r.Data); err != nil {
+			r.Invalid(err)
+			return
+		}
+		fn(r, v)
 	}
 }

@@ -1,8 +1,7 @@
 package glue
 
 // Tests of the typed glue cngen generates from glue.cn, over the
-// in-memory bus of runtime/cntest; run in a scratch module by gen's
-// TestGeneratedPackages.
+// in-memory bus of runtime/cntest.
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package cn
+package cnimpl
 
 import (
 	"errors"
@@ -6,6 +6,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/cngen/cngen/runtime/cn"
 )
 
 func TestDecodeErrorText(t *testing.T) {
@@ -21,8 +23,8 @@ func TestDecodeErrorText(t *testing.T) {
 		{"length", InvalidLength("t", "data", 2, -1), "cn: decode t.data at offset 2: invalid length -1"},
 		{"nul", NoNUL("t", "s", 2, 9), "cn: decode t.s at offset 2: missing NUL terminator"},
 		{"whole type", Short("u", "", 0, 4, 1), "cn: decode u at offset 0: short buffer: need 4 bytes, have 1"},
-		{"encode", EncodeFail("record", "b", "KindNothing", ErrUnknownValue), "cn: encode record.b: unknown value KindNothing"},
-		{"encode length", EncodeLength("msg", "n", 300, ErrTooLong), "cn: encode msg.n: value too long 300"},
+		{"encode", EncodeFail("record", "b", "KindNothing", cn.ErrUnknownValue), "cn: encode record.b: unknown value KindNothing"},
+		{"encode length", EncodeLength("msg", "n", 300, cn.ErrTooLong), "cn: encode msg.n: value too long 300"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -35,31 +37,31 @@ func TestDecodeErrorText(t *testing.T) {
 
 func TestNest(t *testing.T) {
 	err := Short("fork_event", "child_pid", 8, 4, 10)
-	err = NestDecode(err, "event_data", "fork", 0)
-	err = NestDecode(err, "proc_event", "event_data", 16)
-	want := DecodeError{Type: "proc_event", Field: "event_data.fork.child_pid", Offset: 24, Need: 4, Have: 2, Err: ErrShort}
-	var got *DecodeError
+	err = Nest(err, "event_data", "fork", 0)
+	err = Nest(err, "proc_event", "event_data", 16)
+	want := cn.DecodeError{Type: "proc_event", Field: "event_data.fork.child_pid", Offset: 24, Need: 4, Have: 2, Err: cn.ErrShort}
+	var got *cn.DecodeError
 	if !errors.As(err, &got) {
-		t.Fatalf("%v is not a DecodeError", err)
+		t.Fatalf("%v is not a cn.DecodeError", err)
 	}
 	if diff := cmp.Diff(want, *got, cmpopts.EquateErrors()); diff != "" {
 		t.Errorf("(-want +got)\n%s", diff)
 	}
-	if !errors.Is(err, ErrShort) {
-		t.Error("not ErrShort")
+	if !errors.Is(err, cn.ErrShort) {
+		t.Error("not cn.ErrShort")
 	}
 	// A union's own error has no field: the parent's names it.
-	err = NestDecode(UnknownValue("body", "", 0, "Op(9)"), "request", "b", 8)
+	err = Nest(UnknownValue("body", "", 0, "Op(9)"), "request", "b", 8)
 	if got := err.Error(); got != "cn: decode request.b at offset 8: unknown value Op(9)" {
 		t.Errorf("got %q", got)
 	}
 	// Foreign errors are wrapped.
 	plain := errors.New("boom")
-	if err := NestDecode(plain, "t", "f", 2); !errors.Is(err, plain) || err.Error() != "cn: decode t.f at offset 2: boom" {
+	if err := Nest(plain, "t", "f", 2); !errors.Is(err, plain) || err.Error() != "cn: decode t.f at offset 2: boom" {
 		t.Errorf("got %v", err)
 	}
-	enc := NestEncode(NestEncode(ErrNUL, "msg", "label"), "nested", "m")
-	if got := enc.Error(); got != "cn: encode nested.m.label: text contains NUL" || !errors.Is(enc, ErrNUL) {
+	enc := NestEncode(NestEncode(cn.ErrNUL, "msg", "label"), "nested", "m")
+	if got := enc.Error(); got != "cn: encode nested.m.label: text contains NUL" || !errors.Is(enc, cn.ErrNUL) {
 		t.Errorf("got %q", got)
 	}
 }
@@ -105,7 +107,7 @@ func TestText(t *testing.T) {
 	if b, err := AppendString([]byte("x"), "ab"); err != nil || string(b) != "xab\x00" {
 		t.Errorf("AppendString: %q %v", b, err)
 	}
-	if _, err := AppendString(nil, "a\x00"); !errors.Is(err, ErrNUL) {
+	if _, err := AppendString(nil, "a\x00"); !errors.Is(err, cn.ErrNUL) {
 		t.Errorf("AppendString with NUL: %v", err)
 	}
 	if b, err := AppendText(nil, "ab"); err != nil || string(b) != "ab" {
@@ -115,7 +117,7 @@ func TestText(t *testing.T) {
 	if err := SetCString(c[:], "abc"); err != nil || c != [4]byte{'a', 'b', 'c', 0} || CStringText(c[:]) != "abc" {
 		t.Errorf("SetCString: %q %v", c, err)
 	}
-	if err := SetCString(c[:], "abcd"); !errors.Is(err, ErrTooLong) || CStringText(c[:]) != "abc" {
+	if err := SetCString(c[:], "abcd"); !errors.Is(err, cn.ErrTooLong) || CStringText(c[:]) != "abc" {
 		t.Errorf("SetCString too long: %v, left %q", err, c)
 	}
 	if err := SetCString(c[:], "x"); err != nil || c != [4]byte{'x'} {

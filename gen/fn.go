@@ -9,56 +9,9 @@ import (
 	"github.com/cngen/cngen/dsl/model"
 )
 
-// This file emits the bodies of the generated codecs. Every type's
-// encoding is a list of slots (its fields, or a switch variant's payload)
-// that decode, encode and size walk the same way: at constant offsets
-// while the layout allows, then with a running cursor p, aligned for each
-// field with a dynamic offset. The elements of []T and [f]T follow each
-// other with no padding between them: a fixed T's size is already a
-// multiple of its alignment, and variable records (w1's) are packed back
-// to back, each taking what its own layout says.
-
-// slot is one place in an encoding: a struct field, or the payload of a
-// switch union variant.
-type slot struct {
-	name    string // the .cn name, for errors
-	t       *model.Type
-	off     int // the constant offset, when !dynamic
-	dynamic bool
-	align   int
-	last    bool                  // nothing follows: a variable tail may take the rest of the buffer
-	lv      func() *jen.Statement // the Go value; nil for pad
-	sel     func() *jen.Statement // switch unions: the selector value
-	length  func() *jen.Statement // sized fields: the value of the length field
-	// lengthOf lists the slots whose length this length field holds.
-	lengthOf []*slot
-}
-
-// rigid reports whether t has a fixed size and no choice inside, so that
-// it decodes at constant offsets once its bytes are known to be there.
-func rigid(t *model.Type) bool {
-	if t.Variable {
-		return false
-	}
-	switch t.Kind {
-	case model.KindSwitch:
-		return false
-	case model.KindStruct:
-		for _, f := range t.Fields {
-			if !rigid(f.Type) {
-				return false
-			}
-		}
-	case model.KindArray:
-		return rigid(t.Elem)
-	}
-	return true
-}
-
-// isByte reports whether t is u8, whose slices and arrays copy at once.
-func isByte(t *model.Type) bool {
-	return t.Kind == model.KindInt && t.Int.Bits == 8 && !t.Int.Signed
-}
+// This file holds the state of one generated function body: offsets into
+// its buffer, the cursor that decoding and sizing advance, fresh local
+// names, and how the function fails.
 
 // off is a byte offset into a buffer: k, plus the cursor p when cur, plus
 // each loop index times its stride.
@@ -83,6 +36,9 @@ func (o off) b() *jen.Statement {
 
 func (o off) plus(k int) off { o.k += k; return o }
 
+// constant reports an offset known when generating.
+func (o off) constant() bool { return !o.cur && len(o.terms) == 0 }
+
 // plusVar is o+v, or just v when o is zero.
 func (o off) plusVar(v string) *jen.Statement {
 	if o.zero() {
@@ -91,7 +47,7 @@ func (o off) plusVar(v string) *jen.Statement {
 	return o.code().Op("+").Id(v)
 }
 
-func (o off) zero() bool { return !o.cur && o.k == 0 && len(o.terms) == 0 }
+func (o off) zero() bool { return o.constant() && o.k == 0 }
 
 func (o off) index(v string, mul int) off {
 	o.terms = append(slices.Clip(o.terms), term{v, mul})
@@ -110,7 +66,7 @@ func (o off) code() *jen.Statement {
 	if o.cur {
 		add(jen.Id("p"))
 	}
-	if o.k != 0 || (!o.cur && len(o.terms) == 0) {
+	if o.k != 0 || o.constant() {
 		add(jen.Lit(o.k))
 	}
 	for _, t := range o.terms {
@@ -138,13 +94,13 @@ func (o off) operand() *jen.Statement {
 	return o.code()
 }
 
-// from is buf[o:]; span is buf[o:o+n].
+// from is buf[o:]; at is buf[o]; span is buf[o:o+n].
 func (o off) from() *jen.Statement {
 	switch {
-	case o.zero() && o.buf != "u":
-		return o.b()
-	case o.zero():
+	case o.zero() && o.buf == "u": // a union, an array behind a pointer
 		return o.b().Index(jen.Empty(), jen.Empty())
+	case o.zero():
+		return o.b()
 	}
 	return o.b().Index(o.code(), jen.Empty())
 }
@@ -153,41 +109,48 @@ func (o off) span(n int) *jen.Statement {
 	return o.b().Index(o.code(), o.plus(n).code())
 }
 
-// cursor is where decoding or sizing stands: a constant while the layout
-// is known, else the variable p.
+// cursor is where decoding or sizing stands: the offset o while the
+// layout says it (constant, or constant plus loop indexes), else the
+// variable p.
 type cursor struct {
 	known bool
-	k     int
+	o     off
+	// least is what p is known to be at least, when !known.
+	least int
 }
 
-func (c *cursor) off(buf string) off {
+func knownAt(o off) *cursor { return &cursor{known: true, o: o} }
+
+func (c *cursor) off() off {
 	if c.known {
-		return off{buf: buf, k: c.k}
+		return c.o
 	}
-	return off{buf: buf, cur: true}
+	return off{buf: c.o.buf, cur: true}
 }
 
 // fn is the state of one generated function body.
 type fn struct {
 	g      *gen
-	typ    string // the .cn name of the type, for errors
-	buf    string // the byte slice decoded from or appended to
+	typ    string // the type as errors name it
 	fail   func(f *fn, err jen.Code) *jen.Statement
 	used   map[string]bool // function-level variables the prelude declares
 	tmp    map[string]int
 	scopes []map[string]bool
+	// bound is a length b is known to have at the point of emission, so
+	// that b[k:] needs no guard for k up to it.
+	bound int
 }
 
-// failDecode and failEncode return an error from decode and append
-// functions.
-func failDecode(_ *fn, err jen.Code) *jen.Statement { return jen.Return(jen.Lit(0), err) }
-
+// failDecode, failDecodeErr and failEncode return an error from decode
+// (bytes used and error), UnmarshalBinary (error) and append functions.
+func failDecode(_ *fn, err jen.Code) *jen.Statement    { return jen.Return(jen.Lit(0), err) }
+func failDecodeErr(_ *fn, err jen.Code) *jen.Statement { return jen.Return(err) }
 func failEncode(f *fn, err jen.Code) *jen.Statement {
 	return jen.Return(jen.Id("b").Index(jen.Empty(), f.use("s")), err)
 }
 
-func (g *gen) newFn(typ, buf string, fail func(*fn, jen.Code) *jen.Statement) *fn {
-	return &fn{g: g, typ: typ, buf: buf, fail: fail, used: map[string]bool{}, tmp: map[string]int{},
+func (g *gen) newFn(typ string, fail func(*fn, jen.Code) *jen.Statement) *fn {
+	return &fn{g: g, typ: typ, fail: fail, used: map[string]bool{}, tmp: map[string]int{},
 		scopes: []map[string]bool{{}}}
 }
 
@@ -243,30 +206,48 @@ func (f *fn) define(vars ...string) string {
 	return ":="
 }
 
-func (f *fn) errorf(name string, args ...jen.Code) jen.Code {
-	return jen.Qual(cnPkg, name).Call(args...)
+// impl calls a helper of runtime/cnimpl.
+func impl(name string, args ...jen.Code) *jen.Statement {
+	return jen.Qual(cnimplPkg, name).Call(args...)
 }
 
-func (f *fn) lenB() *jen.Statement { return jen.Len(jen.Id(f.buf)) }
+func lenB() *jen.Statement { return jen.Len(jen.Id("b")) }
+
+// tail is b[o:], guarded by cnimpl.Tail when o may lie past the end.
+func (f *fn) tail(o off) *jen.Statement {
+	if o.constant() && o.k <= f.bound {
+		return o.from()
+	}
+	return impl("Tail", o.b(), o.code())
+}
+
+// rem is len(b)-o, clamped at zero when o may lie past the end.
+func (f *fn) rem(o off) *jen.Statement {
+	if o.zero() {
+		return lenB()
+	}
+	if o.constant() && o.k <= f.bound {
+		return lenB().Op("-").Add(o.operand())
+	}
+	return jen.Max(lenB().Op("-").Add(o.operand()), jen.Lit(0))
+}
 
 // ---- cursor moves ----
-
-func (f *fn) seek(c *cursor, k int) { c.known, c.k = true, k }
 
 func (f *fn) alignTo(c *cursor, a int) []jen.Code {
 	if a <= 1 {
 		return nil
 	}
 	if c.known {
-		c.k = (c.k + a - 1) / a * a
+		c.o.k = (c.o.k + a - 1) / a * a
 		return nil
 	}
-	return []jen.Code{jen.Id("p").Op("=").Qual(cnPkg, "Align").Call(jen.Id("p"), jen.Lit(a))}
+	return []jen.Code{jen.Id("p").Op("=").Add(impl("Align", jen.Id("p"), jen.Lit(a)))}
 }
 
 func (f *fn) advance(c *cursor, n int) []jen.Code {
 	if c.known {
-		c.k += n
+		c.o.k += n
 		return nil
 	}
 	if n == 0 {
@@ -281,9 +262,13 @@ func (f *fn) advanceBy(c *cursor, n *jen.Statement) []jen.Code {
 		return []jen.Code{jen.Id("p").Op("+=").Add(n)}
 	}
 	c.known = false
+	c.least = max(c.o.k, 0)
+	if !c.o.constant() {
+		c.least = 0
+	}
 	v := n
-	if c.k != 0 {
-		v = jen.Lit(c.k).Op("+").Add(n)
+	if !c.o.zero() {
+		v = c.o.code().Op("+").Add(n)
 	}
 	return []jen.Code{jen.Id("p").Op(f.define("p")).Add(v)}
 }
@@ -294,14 +279,31 @@ func (f *fn) materialize(c *cursor) []jen.Code {
 		return nil
 	}
 	c.known = false
-	return []jen.Code{jen.Id("p").Op(f.define("p")).Lit(c.k)}
+	return []jen.Code{jen.Id("p").Op(f.define("p")).Add(c.o.code())}
 }
 
-// place moves the cursor to where s starts.
-func (f *fn) place(c *cursor, s *slot) []jen.Code {
-	if !s.dynamic {
-		f.seek(c, s.off)
-		return nil
+// isByte reports whether t is u8, whose slices and arrays copy at once.
+func isByte(t *model.Type) bool {
+	return t.Kind == model.KindInt && t.Int.Bits == 8 && !t.Int.Signed
+}
+
+func joinName(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
 	}
-	return f.alignTo(c, s.align)
+	return a + "." + b
+}
+
+// lvalue is a Go expression that can be read and assigned.
+type lvalue func() *jen.Statement
+
+func ident(name string) lvalue { return func() *jen.Statement { return jen.Id(name) } }
+
+func (lv lvalue) dot(id string) lvalue { return func() *jen.Statement { return lv().Dot(id) } }
+
+func (lv lvalue) index(i string) lvalue {
+	return func() *jen.Statement { return lv().Index(jen.Id(i)) }
 }
