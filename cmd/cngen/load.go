@@ -52,9 +52,9 @@ type loaded struct {
 }
 
 // loadAll reads and checks every file, and returns the schemas that
-// check and the errors of all the others, each file's own: a file that
-// cannot be read is an error at its name, as a schema error is at its
-// position, and neither hides the rest.
+// check and the errors of all the others, each file's own, and the
+// warnings of all: a file that cannot be read is an error at its name, as
+// a schema error is at its position, and neither hides the rest.
 func loadAll(paths []string) ([]loaded, source.ErrorList) {
 	var out []loaded
 	var errs source.ErrorList
@@ -69,6 +69,7 @@ func loadAll(paths []string) ([]loaded, source.ErrorList) {
 			errs = append(errs, schemaErrors(err)...)
 			continue
 		}
+		errs = append(errs, s.Warnings...)
 		out = append(out, loaded{p, s})
 	}
 	return out, errs
@@ -95,15 +96,18 @@ func unwrapPath(err error) error {
 	return err
 }
 
-// report writes errs to stderr, one per line, in argument order of the
-// files and by position within each, and returns errReported; nil when
-// there are none.
+// report writes errs, errors and warnings, to stderr, one per line, in
+// argument order of the files and by position within each, and returns
+// errReported when there is an error; warnings alone pass.
 func report(stderr io.Writer, errs source.ErrorList) error {
 	if len(errs) == 0 {
 		return nil
 	}
 	fmt.Fprintln(stderr, errs.Error())
-	return errReported
+	if len(errs.Errors()) > 0 {
+		return errReported
+	}
+	return nil
 }
 
 func runCheck(args []string, stderr io.Writer) error {

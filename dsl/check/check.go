@@ -32,8 +32,10 @@ func Check(f *syntax.File) (*model.Schema, error) {
 	}
 	s := c.check(f)
 	if err := c.errs.Err(); err != nil {
-		return nil, err
+		// The warnings go with the errors, so that one report has all.
+		return nil, append(err.(source.ErrorList), f.Warnings...).Sort()
 	}
+	s.Warnings = f.Warnings
 	return s, nil
 }
 
@@ -405,40 +407,11 @@ func (c *checker) enum(t *model.Type, d *syntax.EnumDecl) {
 	}
 }
 
-// cTypeNames maps the spellings of C, the kernel and Go to .cn's.
-var cTypeNames = map[string]string{
-	"uint8_t": "u8", "uint16_t": "u16", "uint32_t": "u32", "uint64_t": "u64",
-	"int8_t": "i8", "int16_t": "i16", "int32_t": "i32", "int64_t": "i64",
-	"__u8": "u8", "__u16": "u16", "__u32": "u32", "__u64": "u64",
-	"__s8": "i8", "__s16": "i16", "__s32": "i32", "__s64": "i64",
-	"__be16": "u16be", "__be32": "u32be", "__be64": "u64be",
-	"__le16": "u16le", "__le32": "u32le", "__le64": "u64le",
-	"uint8": "u8", "uint16": "u16", "uint32": "u32", "uint64": "u64",
-	"int8": "i8", "int16": "i16", "int32": "i32", "int64": "i64",
-	"byte": "u8", "char": "u8 (or cstring[N] for text)", "int": "i32",
-	"unsigned": "u32", "short": "i16", "long": "i64", "pid_t": "i32",
-	"__kernel_pid_t": "i32", "_Bool": "bool",
-}
-
 // Bounds of the search for near misses.
 const (
 	maxHintName = 40
 	maxHints    = 100
 )
-
-// builtinNames are the builtin type names, candidates for a near miss.
-var builtinNames = func() []string {
-	out := []string{"bool"}
-	for _, sign := range []string{"u", "i"} {
-		for _, bits := range []string{"8", "16", "32", "64"} {
-			out = append(out, sign+bits)
-			if bits != "8" {
-				out = append(out, sign+bits+"be", sign+bits+"le")
-			}
-		}
-	}
-	return out
-}()
 
 // typeHint suggests what an undefined type name was meant to be: the
 // .cn spelling of a C or Go type, or a builtin or declared name an edit
@@ -448,7 +421,10 @@ var builtinNames = func() []string {
 // bounded: names longer than maxHintName get none, and so do undefined
 // names beyond the first maxHints of a file.
 func (c *checker) typeHint(name string) string {
-	if t, ok := cTypeNames[name]; ok {
+	if t, ok := syntax.CType(name); ok {
+		if name == "char" {
+			t += " (or cstring[N] for text)"
+		}
 		return "; .cn writes " + t
 	}
 	if len(name) > maxHintName || c.hints >= maxHints {
@@ -467,7 +443,7 @@ func (c *checker) typeHint(name string) string {
 	for n := range c.types {
 		consider(n)
 	}
-	for _, n := range builtinNames {
+	for _, n := range syntax.BuiltinTypes() {
 		consider(n)
 	}
 	if best == "" || bestDist > max(1, len(name)/3) {

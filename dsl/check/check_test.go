@@ -184,7 +184,7 @@ package p
 struct x {
 	/// field doc
 	a u8  b u8
-	c u8 /// trailing: belongs to d
+	c u8 /// trailing: belongs to c
 	d u8
 }
 
@@ -203,11 +203,14 @@ enum e : u8 {
 	}
 	want := map[string][]string{
 		"package": {"Package doc."}, "x": {"first line", "  indented"},
-		"a": {"field doc"}, "b": nil, "c": nil, "d": {"trailing: belongs to d"},
+		"a": {"field doc"}, "b": nil, "c": {"trailing: belongs to c"}, "d": nil,
 		"e": nil, "v": {"value doc"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("docs (-want +got):\n%s", diff)
+	}
+	if len(s.Warnings) != 1 || s.Warnings[0].Pos.Line != 14 || !strings.Contains(s.Warnings[0].Msg, "documents nothing") {
+		t.Errorf("warnings %v, want the orphan doc at line 14", s.Warnings)
 	}
 }
 

@@ -24,6 +24,9 @@ type Schema struct {
 	Consts     []*Const
 	Types      []*Type // every named type, in declaration order
 	Families   []*Family
+	// Warnings are what the schema was accepted with but probably does not
+	// mean, such as a doc comment that documents nothing.
+	Warnings source.ErrorList
 }
 
 // Const is a named integer constant.
