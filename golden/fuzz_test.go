@@ -88,7 +88,7 @@ func roundTrip(t *testing.T, name string, b []byte) {
 // encode encodes v twice: into nil, and after a prefix into a buffer whose
 // spare capacity holds garbage. Both must give the same bytes (padding is
 // written as zeros, never left over) and leave the prefix alone.
-func encode(t *testing.T, name string, v codec) []byte {
+func encode(t *testing.T, name string, v coder) []byte {
 	enc, err := v.AppendBinary(nil)
 	if err != nil {
 		t.Fatalf("%s: a decoded value does not re-encode: %v", name, err)
