@@ -111,7 +111,7 @@ func (g *gen) strct(l *wire.Layout) {
 		fields = append(fields, jen.Id(g.names.fields[fd.Model]).Add(g.goType(fd.Type)))
 	}
 	if l.Payload {
-		g.add(comments(id+" carries "+l.Name+", a "+l.Fields[0].Type.String()+", through the runtime's codecs.")...)
+		g.add(comments(id + " carries " + l.Name + ", a " + l.Fields[0].Type.String() + ", through the runtime's codecs.")...)
 	} else {
 		g.add(g.typeDoc(t, id)...)
 	}

@@ -57,11 +57,12 @@ type File struct {
 
 // gen emits one Go file for one schema.
 type gen struct {
-	s     *model.Schema
-	plan  *wire.Plan
-	names *names
-	f     *jen.File
-	costs map[*model.Type]int
+	s      *model.Schema
+	plan   *wire.Plan
+	names  *names
+	f      *jen.File
+	costs  map[*model.Type]int // see inline.go
+	depths map[*model.Type]int
 }
 
 // ValidPackage reports whether name can be a Go package name.
@@ -154,7 +155,7 @@ func Package(files []File, opt Options) ([][]byte, error) {
 // generate emits one file.
 func generate(file File, plan *wire.Plan, n *names, opt Options) ([]byte, error) {
 	s := file.Schema
-	g := &gen{s: s, plan: plan, names: n, f: jen.NewFile(cmp.Or(opt.Package, s.Package)), costs: map[*model.Type]int{}}
+	g := &gen{s: s, plan: plan, names: n, f: jen.NewFile(cmp.Or(opt.Package, s.Package)), costs: map[*model.Type]int{}, depths: map[*model.Type]int{}}
 	g.f.NoFormat = true
 	g.f.ImportName(binaryPkg, "binary")
 	g.f.ImportName(strconvPkg, "strconv")

@@ -16,8 +16,6 @@ import (
 // family's Go types and a runtime call (cn.Client, cn.On, cn.OnCall,
 // cn.Register, cn.SendBinary); the logic lives in the runtime.
 
-
-
 // glue emits the glue of one family.
 type glue struct {
 	g           *gen

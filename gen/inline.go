@@ -18,6 +18,10 @@ const (
 	// it; the proc connector's event_data takes 34. A union held by
 	// several fields, or larger, has functions of its own.
 	inlineSwitch = 64
+	// inlineDepth is the most levels of structs in line in one function:
+	// the Go expression of a field in line grows with its depth (x.a.b.c),
+	// which a chain of one-field structs would otherwise make quadratic.
+	inlineDepth = 4
 )
 
 // cost is the number of statements that decoding t in line emits.
@@ -62,7 +66,29 @@ func (g *gen) nestedCost(t *model.Type) int {
 // inlined reports whether a struct is decoded and encoded in line in its
 // parent's function.
 func (g *gen) inlined(t *model.Type) bool {
-	return t.Kind == model.KindStruct && g.plan.Rigid(t) && g.cost(t) <= inlineStruct
+	return t.Kind == model.KindStruct && g.plan.Rigid(t) && g.cost(t) <= inlineStruct && g.depth(t) <= inlineDepth
+}
+
+// depth is the number of levels of structs that decoding t in line
+// writes out: 1 for a struct of scalars.
+func (g *gen) depth(t *model.Type) int {
+	if d, ok := g.depths[t]; ok {
+		return d
+	}
+	d := 0
+	if t.Kind == model.KindStruct {
+		d = 1
+		for _, f := range t.Fields {
+			if e := f.Type; e.Kind == model.KindStruct && g.inlined(e) {
+				d = max(d, 1+g.depth(e))
+			}
+		}
+	}
+	if t.Kind == model.KindArray {
+		d = g.depth(t.Elem)
+	}
+	g.depths[t] = d
+	return d
 }
 
 // switchInline reports whether a switch union is decoded, encoded and

@@ -143,7 +143,7 @@ func newNames(schemas []*model.Schema, plans []*wire.Plan, opt Options) (*names,
 		values: map[*model.Value]string{}, fields: map[*model.Field]string{}, variants: map[*model.Variant]string{},
 		cstrings: map[int]string{}, inline: map[*model.Type][]*model.Type{}, cstrUse: map[*model.Type][]int{},
 		families: map[*model.Family]string{}, messages: map[*model.Message]string{},
-		glue: map[*model.Family]*glueNames{},
+		glue:  map[*model.Family]*glueNames{},
 		clash: map[*model.Type]bool{}, pkg: newScope(),
 	}
 	for _, imp := range []string{"binary", "strconv", "cn", "cnimpl", "context", "errors"} {

@@ -10,8 +10,6 @@ import (
 	"github.com/cngen/cngen/dsl/model"
 )
 
-
-
 // StubsFile is the name of the skeleton GenerateStubs writes beside
 // schema.cn.go: schema_handlers.go.
 func StubsFile(schema string) string {
@@ -30,7 +28,7 @@ func GenerateStubs(s *model.Schema, opt Options) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &gen{s: s, plan: plans[0], names: n, f: jen.NewFile(cmp.Or(opt.Package, s.Package)), costs: map[*model.Type]int{}}
+	g := &gen{s: s, plan: plans[0], names: n, f: jen.NewFile(cmp.Or(opt.Package, s.Package)), costs: map[*model.Type]int{}, depths: map[*model.Type]int{}}
 	g.f.NoFormat = true
 	g.f.ImportName(cnPkg, "cn")
 	g.f.ImportName(errorsPkg, "errors")

@@ -11,10 +11,14 @@ import (
 // FuzzParse feeds arbitrary text to the parser and checker: they must never
 // panic, and every error must carry a position in the file.
 func FuzzParse(f *testing.F) {
-	seeds, _ := filepath.Glob("../golden/*/*.cn")
-	more, _ := filepath.Glob("../golden/errors/*.cn")
-	ex, _ := filepath.Glob("../examples/*/*.cn")
-	for _, p := range append(append(seeds, more...), ex...) {
+	seeds, _ := filepath.Glob("../../golden/*/*.cn")
+	more, _ := filepath.Glob("../../golden/errors/*.cn")
+	ex, _ := filepath.Glob("../../examples/*/*.cn")
+	all := append(append(seeds, more...), ex...)
+	if len(all) < 20 {
+		f.Fatalf("found %d seed schemas, want the corpus", len(all))
+	}
+	for _, p := range all {
 		if src, err := os.ReadFile(p); err == nil {
 			f.Add(src)
 		}

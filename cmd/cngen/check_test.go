@@ -1,0 +1,95 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// writeSchemas writes name → text into a fresh directory and returns the
+// paths, in the order given.
+func writeSchemas(t *testing.T, files ...string) []string {
+	t.Helper()
+	dir := t.TempDir()
+	var paths []string
+	for i := 0; i < len(files); i += 2 {
+		p := filepath.Join(dir, files[i])
+		if err := os.WriteFile(p, []byte(files[i+1]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	return paths
+}
+
+// TestCheckReportsWhatGenRefuses: every schema that gen refuses, check
+// refuses too, with the same positioned messages and exit status, and
+// the path printed once.
+func TestCheckReportsWhatGenRefuses(t *testing.T) {
+	tests := []struct {
+		name  string
+		files []string
+		want  []string // substrings of stderr, one per line in order
+	}{
+		{"size-0 repetition", []string{"e.cn", "package e\nstruct empty {}\nstruct s { xs []empty }\n"},
+			[]string{"e.cn:3:15: []empty repeats empty, which takes no bytes"}},
+		{"enum value against a struct", []string{"c.cn", "package c\nenum color : u8 { red = 1 }\nstruct color_red { x u8 }\n"},
+			[]string{"c.cn:2:19: value color.red: Go name ColorRed is already taken by struct color_red"}},
+		{"message constants", []string{"m.cn", "package m\nstruct s { a u8 }\nfamily f idx 20 {\n  send one val 1 s\n  send one_ val 2 s\n}\n"},
+			[]string{"m.cn:5:3: the client method of send one_ of family f: Go name One is already taken", "m.cn:5:3: the val constant of message one_ of family f: Go name FOneVal is already taken"}},
+		{"underscores", []string{"u.cn", "package u\nstruct id { x u8 }\nstruct i_d { x u8 }\n"},
+			[]string{"u.cn:3:1: struct i_d: Go name ID is already taken by struct id"}},
+		{"keyword package", []string{"k.cn", "package type\nstruct s { a u8 }\n"},
+			[]string{`k.cn:1:1: package type: "type" is a Go keyword`}},
+		{"two schemas of one package", []string{"a.cn", "package p\nstruct msg { a u8 }\n", "b.cn", "package p\nstruct msg { b u8 }\n"},
+			[]string{"b.cn:2:1: struct msg: Go name Msg is already taken by struct msg (struct msg at ", "a.cn:2:1)"}},
+		{"a missing file does not hide another's error", []string{"empty.cn", "package e\nstruct empty {}\nstruct s { xs []empty }\n", "gone.cn", ""},
+			[]string{"empty.cn:3:15: []empty repeats empty", "gone.cn: cannot read the schema: no such file or directory"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			paths := writeSchemas(t, tc.files...)
+			if tc.name == "a missing file does not hide another's error" {
+				os.Remove(paths[1])
+			}
+			for _, cmd := range []string{"check", "gen"} {
+				_, stderr, err := runCLI(append([]string{cmd}, paths...)...)
+				if !errors.Is(err, errReported) {
+					t.Fatalf("%s: err = %v, want the errors reported (exit 1)", cmd, err)
+				}
+				rest := stderr
+				for _, w := range tc.want {
+					i := strings.Index(rest, w)
+					if i < 0 {
+						t.Errorf("%s: stderr lacks %q (in order):\n%s", cmd, w, stderr)
+						break
+					}
+					rest = rest[i+len(w):]
+				}
+				for _, line := range strings.Split(strings.TrimSpace(stderr), "\n") {
+					if dir := filepath.Dir(paths[0]); strings.Count(line, dir) > 1 && !strings.Contains(line, " at ") {
+						t.Errorf("%s: the path is printed twice: %s", cmd, line)
+					}
+				}
+			}
+			for _, p := range paths {
+				if _, err := os.Stat(p + ".go"); err == nil {
+					t.Errorf("gen wrote %s.go although the set does not generate", p)
+				}
+			}
+		})
+	}
+}
+
+// TestWarningsPass: a warning is printed, and the schema is accepted.
+func TestWarningsPass(t *testing.T) {
+	paths := writeSchemas(t, "w.cn", "package w\nstruct s {\n    a u8\n    /// documents nothing\n}\n")
+	for _, cmd := range []string{"check", "gen"} {
+		_, stderr, err := runCLI(cmd, paths[0])
+		if err != nil || !strings.Contains(stderr, "w.cn:4:5: warning: doc comment documents nothing") {
+			t.Errorf("%s: err %v, stderr %q: want success with the warning", cmd, err, stderr)
+		}
+	}
+}
