@@ -16,8 +16,9 @@ import (
 // package (with the handler skeleton of -stubs) builds and passes go vet.
 // It runs over every schema of the repository (the golden corpus, the
 // error corpus, the examples) and the schemas the parser fuzzer found
-// (testdata/fuzzed), each generated into a package of its own in a
-// scratch module that uses this repository's runtime.
+// (testdata/fuzzed) and the schema generator writes (randomSchema), each
+// generated into a package of its own in a scratch module that uses this
+// repository's runtime.
 func TestCheckGenBuildAgree(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipping go build and go vet of every generated package in -short mode")
@@ -26,7 +27,7 @@ func TestCheckGenBuildAgree(t *testing.T) {
 	if err != nil {
 		t.Skip("no go command in PATH: cannot build the generated packages")
 	}
-	schemas := propertySchemas(t)
+	schemas := append(propertySchemas(t), randomSchemas(t, 120)...)
 	mod := scratchModule(t)
 	accepted := map[string]string{} // package directory → schema
 	for i, path := range schemas {
@@ -43,7 +44,7 @@ func TestCheckGenBuildAgree(t *testing.T) {
 			t.Errorf("%s: check failed with %v, want schema errors", path, checkErr)
 		}
 	}
-	if len(accepted) < 15 {
+	if len(accepted) < 40 {
 		t.Fatalf("only %d schemas generated: the corpus is missing", len(accepted))
 	}
 	for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}} {
@@ -68,6 +69,21 @@ func propertySchemas(t *testing.T) []string {
 		out = append(out, m...)
 	}
 	sort.Strings(out)
+	return out
+}
+
+// randomSchemas writes n schemas of randomSchema, from fixed seeds.
+func randomSchemas(t *testing.T, n int) []string {
+	t.Helper()
+	dir := t.TempDir()
+	var out []string
+	for seed := range uint64(n) {
+		p := filepath.Join(dir, fmt.Sprintf("r%03d.cn", seed))
+		if err := os.WriteFile(p, []byte(randomSchema(seed)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, p)
+	}
 	return out
 }
 
