@@ -12,6 +12,7 @@ import (
 	"github.com/cngen/cngen/dsl/check"
 	"github.com/cngen/cngen/dsl/model"
 	"github.com/cngen/cngen/dsl/source"
+	"github.com/cngen/cngen/gen"
 )
 
 // TestErrors checks every schema in errors/: each `// ERROR "regexp"`
@@ -31,10 +32,10 @@ func TestErrors(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := expectations(t, src)
-			_, err = check.Load(filepath.Base(path), src)
+			err = checkAll(filepath.Base(path), src)
 			var list source.ErrorList
 			if !errors.As(err, &list) {
-				t.Fatalf("Load returned %v, want a source.ErrorList", err)
+				t.Fatalf("checking returned %v, want a source.ErrorList", err)
 			}
 			lines := strings.Count(string(src), "\n")
 			for _, e := range list {
@@ -53,6 +54,16 @@ func TestErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// checkAll checks a schema as cngen check does: the language's rules,
+// then, when they pass, the Go back end's.
+func checkAll(name string, src []byte) error {
+	s, err := check.Load(name, src)
+	if err != nil {
+		return err
+	}
+	return gen.Check([]*model.Schema{s}, gen.Options{})
 }
 
 func posPrefix(p model.Pos) string {

@@ -40,10 +40,10 @@ func randomSchema(seed uint64) string {
 }
 
 type schemaGen struct {
-	r       *rand.Rand
-	b       strings.Builder
-	types   []string // declared structs and unions
-	enums   []string
+	r      *rand.Rand
+	b      strings.Builder
+	types  []string // declared structs and unions
+	enums  []string
 	n      int
 	values map[string][]string // enum → its value names
 	unions map[string]string   // switch union → its selector enum
