@@ -1,4 +1,4 @@
-package golden
+package echo_test
 
 import (
 	"testing"
