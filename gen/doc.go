@@ -1,7 +1,19 @@
-// Package gen turns a checked .cn schema ([dsl.Schema]) into one Go source
-// file, emitted with jennifer and formatted with go/format. The generated
-// code imports [github.com/cngen/cngen/runtime/cn] for its errors, a few
-// byte helpers, and the client, dispatch and sending its typed glue wraps.
+// Package gen is the Go back end: it turns checked .cn schemas
+// ([model.Schema]) into Go source files, emitted with jennifer from their
+// wire plans ([wire.Plan]) and formatted with go/format. It derives no
+// decoding or encoding rule itself: the plan says what each type needs,
+// and gen writes it out as straight code. The generated code imports
+// [github.com/cngen/cngen/runtime/cnimpl] for the helpers only generated
+// code uses, and [github.com/cngen/cngen/runtime/cn] for its errors and the
+// client, dispatch and sending its typed glue wraps.
+//
+// # The Go back end's rules
+//
+// [Check] reports what [Package] would refuse, without generating: a
+// package clause that is not a Go package name, and two things that end
+// up with one Go name, in one schema or across the schemas of one package.
+// cngen check runs it, so that it accepts exactly what cngen gen
+// generates.
 //
 // # Names
 //
@@ -18,14 +30,20 @@
 //   - const: an untyped constant, ProcEventAll = 0xe00003c7.
 //   - enum e : u32: type E uint32, constants EListen E = 1, String
 //     (the constant's name, or E(7)), and a closed value set: decoding or
-//     encoding any other value is an error naming the value and field.
+//     encoding any other value in a field is an error naming the value
+//     and field, but for a field that selects a switch union with a
+//     default. Enums have no codec methods of their own: they travel in
+//     the structs that hold them (a message of enum type, in a wrapper).
 //   - flags: the same type and constants; String joins the names of the
 //     bits set, widest masks first, then the bits left in hex
 //     (EventFork|0x100000). Any bit pattern decodes.
 //   - struct: a Go struct with the fields in order (pad fields left out),
 //     the schema's /// docs as comments, and Size, AppendBinary,
-//     MarshalBinary and UnmarshalBinary. Length fields stay in the struct
-//     for reading; the encoder fills them from the fields they size.
+//     MarshalBinary and UnmarshalBinary (for a variable struct, over an
+//     unexported decode that also returns the bytes used). Length fields
+//     stay in the struct for reading; the encoder fills them from the
+//     fields they size. Beside it, its short-buffer table, a
+//     cnimpl.Layout.
 //   - cstring[N]: a helper type CStringN [N]byte, once per N, with String
 //     (text up to the first NUL) and Set (an error when the text and its
 //     NUL do not fit, or the text holds a NUL).
@@ -35,16 +53,17 @@
 //   - switch union: a Go struct with one field per case, named after the
 //     case (None, Fork, …; an inline struct becomes the type UnionCase),
 //     and Default for `default =>`. The selector lives in the enclosing
-//     struct; the union has SizeFor, AppendBinaryFor and
-//     UnmarshalBinaryFor taking the selector value. Only the selected
-//     variant is decoded or encoded; encoding zero-fills the rest of the
-//     union.
+//     struct, whose codec decodes and encodes the union in line when it
+//     is the one field of the schema holding it; a union held by several
+//     fields has unexported decode, appendFor and sizeFor methods taking
+//     the selector value, which they call. Only the selected variant is
+//     decoded or encoded; encoding zero-fills the rest of the union.
 //   - family: ID constants (ProcIdx, ProcGroup or ProcGroups,
-//     ProcKernelOnly, ProcControlVal …) and the typed glue below.
-//   - const _ = cn.GeneratedCodeVersion1: the version handshake. The file
-//     builds only against a runtime/cn that supports the API it calls;
+//     ProcControlVal …) and the typed glue below.
+//   - const _ = cnimpl.GeneratedCodeVersion2: the version handshake. The
+//     file builds only against a runtime that supports the API it calls;
 //     a mismatch fails the build naming the version (see
-//     [cn.GeneratedCodeVersion1]).
+//     [cnimpl.GeneratedCodeVersion2]).
 //   - a func _() of stringer-style guards over the declared constants,
 //     enum values and `size N` declarations.
 //
@@ -90,13 +109,16 @@
 // them. A server method's error, or a reply that does not encode, sends
 // no reply and is counted in Stats.Failed. Broadcast methods send to the
 // family's first group only, so that a client that joined all of them
-// gets each event once. A family the kernel serves gets a server side
-// too: it is what a fake kernel in tests (cntest's Bus.Kernel) uses.
+// gets each event once. The server and event sender of a family the
+// kernel serves (sender kernel) are the kernel's side: they are generated
+// only with [Options].KernelPeer (cngen gen -kernel-peer), for a fake
+// kernel in tests (cntest's Bus.Kernel).
 //
-// Payloads keep their Go types: *T for a declared struct or union, T for
-// an enum or flags, and the Go type itself for anything else (string,
-// []byte, uint32, []T …), carried through the runtime by an unexported
-// wrapper struct with the codec of a struct of that one field. Handlers
+// Payloads keep their Go types: *T for a declared struct or union, and the
+// Go type itself for anything else (an enum, string, []byte, uint32, []T
+// …), carried through the runtime by an unexported wrapper struct with
+// the codec of a struct of that one field (the wire plan's payload
+// layout). Handlers
 // and servers get a payload valid until they return. Every method is a
 // line or two over the runtime ([cn.Client], [cn.On], [cn.OnCall],
 // [cn.Register], [cn.SendBinary]): the logic is written once, there.
@@ -121,8 +143,12 @@
 // Decoding into a reused value allocates nothing: slices are reused and an
 // unchanged string is kept. Fields at constant offsets are read with
 // binary.NativeEndian (or the forced order) after one length check per run
-// of fields; nested fixed structs and switch unions are decoded in line, so
-// the generated decoder runs about as fast as a hand-written one. After a
+// of fields; only when that check fails does the slow path ask the type's
+// short-buffer table which field to name, so the fast path carries no
+// per-field checks. Small nested structs and a switch union held by one
+// field are decoded in line, within a fixed budget (inline.go), so the
+// generated decoder runs as fast as a hand-written one and the code grows
+// with the schema as written, not with its flattened leaves. After a
 // variable field, a cursor aligned to each field's alignment takes over.
 //
 // Encoders append to a buffer, write zeros into every padding byte and
@@ -132,7 +158,7 @@
 // length field that disagree. On failure they return the buffer cut back
 // to its length on entry. Fields at constant offsets are stored with
 // PutUintN, byte stores and copies into one window of zeros that
-// [cn.Extend] appends at once, nested fixed structs and the selected
+// [cnimpl.Extend] appends at once, nested fixed structs and the selected
 // variant of a switch union included, as the decoder loads them: a
 // fixed-size type grows the buffer once and checks no bounds per field,
 // and its padding is zero even in a reused buffer with other bytes in its

@@ -30,14 +30,20 @@
 //
 //	//go:generate go tool cngen gen echo.cn
 //
-// For every schema, gen writes FILE.cn.go: a Go type per .cn type with
-// Size, AppendBinary, MarshalBinary and UnmarshalBinary, String for enums
-// and flags, the family's ID constants, compile-time guards for the
-// declared values and the runtime version, and per family the typed glue
-// over runtime/cn (package gen documents its shape): a client, a Handler
-// of events with its Register function, a Server of sends and calls with
-// its own, and an event sender. The output is byte-identical on every
-// run, and a file whose content would not change is not rewritten.
+// For every schema, gen writes FILE.cn.go: a Go type per .cn type, structs
+// and unions with Size, AppendBinary, MarshalBinary and UnmarshalBinary,
+// enums and flags with String, the family's ID constants, compile-time
+// guards for the declared values and the runtime version, and per family
+// the typed glue over runtime/cn (package gen documents its shape): a
+// client, a Handler of events with its Register function, a Server of
+// sends and calls with its own, and an event sender. For a family the
+// kernel serves (sender kernel), the server and the event sender are the
+// kernel's side, written only with -kernel-peer, for tests that stand in
+// for the kernel. The output is byte-identical on every run, and a file
+// whose content would not change is not rewritten. Schemas given together
+// that go into one directory share one Go package: their names are
+// checked across all of them, and gen writes none of them unless all
+// generate.
 //
 // A client and a server of family echo, over any cn.Endpoint (a *cn.Conn
 // from cn.Dial, or cntest's in-memory one in tests):
@@ -66,18 +72,22 @@
 //
 // # Commands
 //
-//	cngen gen [-o DIR] [-pkg NAME] [-stubs] [-v] FILE.cn...
+//	cngen gen [-o DIR] [-pkg NAME] [-kernel-peer] [-stubs] [-v] FILE.cn...
 //
 // Generate Go. -o writes into DIR instead of beside each schema; -pkg sets
-// the Go package name instead of the schema's package clause; -stubs also
+// the Go package name instead of the schema's package clause; -kernel-peer
+// also writes the kernel's side of families the kernel serves; -stubs also
 // writes FILE_handlers.go unless it exists, printing "wrote FILE" or
 // "kept FILE"; -v prints each generated file written. Schemas that would
 // put different packages into one directory are refused.
 //
-//	cngen check FILE.cn...
+//	cngen check [-o DIR] [-pkg NAME] [-kernel-peer] FILE.cn...
 //
-// Parse and check only; prints nothing when every schema is sound. Meant
-// for CI.
+// Check without writing anything, for CI: the language's rules and the Go
+// back end's, over the schemas of each output package as gen would group
+// them, so that check accepts a set of files exactly when gen would
+// generate it (and the result builds). It prints nothing but warnings
+// when every schema is sound.
 //
 //	cngen describe [-json] FILE.cn...
 //
@@ -91,7 +101,11 @@
 //
 // # Errors and exit status
 //
-// Schema errors are printed to stderr, every error of the run, sorted, as
-// file:line:col: message. The exit status is 0 on success, 1 when a schema
-// has errors or a file cannot be written, and 2 for a usage error.
+// Schema errors are printed to stderr, every error of the run, each file's
+// sorted by position, as file:line:col: message; a file that cannot be
+// read is an error at its name, and does not hide the errors of the
+// others. Warnings (a doc comment that documents nothing) are printed as
+// file:line:col: warning: message and do not fail the run. The exit status
+// is 0 on success, 1 when a schema has errors or a file cannot be read or
+// written, and 2 for a usage error.
 package main

@@ -1,4 +1,4 @@
-// Package clayout checks the layout in a [dsl.Schema] against the C
+// Package clayout checks the layout in a [model.Schema] against the C
 // compiler: the model claims the size and alignment of every type and the
 // offset, size and alignment of every field as GCC lays them out, and this
 // package lets gcc say whether that is true.
