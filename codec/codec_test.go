@@ -57,7 +57,7 @@ func TestDecodeEncode(t *testing.T) {
 	set = append(set, 0, 0, 0, 0)
 	set = ne.AppendUint64(set, 42)
 	get := append([]byte{1, 0}, set[2:12]...)
-	getOut := append(get[:12:12], make([]byte, 12)...) // zero-filled to the union's 16
+	getOut := append(get[:12:12], make([]byte, 12)...)                                  // zero-filled to the union's 16
 	r := append([]byte{2, 'h', 'i', 0}, ne.AppendUint16(ne.AppendUint16(nil, 1), 2)...) // tags align to 2
 
 	tests := []struct {
