@@ -150,14 +150,22 @@ func (c *Codec) load(typ, path string, t *model.Type, b []byte, off int, open bo
 	return v, nil
 }
 
-func loadInt(it model.IntType, b []byte) uint64 {
-	order := binary.ByteOrder(binary.NativeEndian)
+// byteOrder is the order of an integer of it.
+func byteOrder(it model.IntType) interface {
+	binary.ByteOrder
+	binary.AppendByteOrder
+} {
 	switch it.Order {
 	case model.Big:
-		order = binary.BigEndian
+		return binary.BigEndian
 	case model.Little:
-		order = binary.LittleEndian
+		return binary.LittleEndian
 	}
+	return binary.NativeEndian
+}
+
+func loadInt(it model.IntType, b []byte) uint64 {
+	order := byteOrder(it)
 	switch it.Bits {
 	case 8:
 		return uint64(b[0])

@@ -1,8 +1,6 @@
 package codec
 
 import (
-	"encoding/binary"
-
 	"github.com/cngen/cngen/dsl/model"
 	"github.com/cngen/cngen/dsl/wire"
 	"github.com/cngen/cngen/runtime/cn"
@@ -201,13 +199,7 @@ func (c *Codec) appendElems(b []byte, typ, path string, v Value) ([]byte, error)
 }
 
 func appendInt(b []byte, it model.IntType, v uint64) []byte {
-	order := binary.AppendByteOrder(binary.NativeEndian)
-	switch it.Order {
-	case model.Big:
-		order = binary.BigEndian
-	case model.Little:
-		order = binary.LittleEndian
-	}
+	order := byteOrder(it)
 	switch it.Bits {
 	case 8:
 		return append(b, byte(v))

@@ -436,7 +436,7 @@ func (c *checker) typeHint(name string) string {
 		if len(n) > len(name)+2 || len(name) > len(n)+2 {
 			return // at least three edits apart
 		}
-		if d := editDistance(name, n); d < bestDist || (d == bestDist && n < best) {
+		if d := source.EditDistance(name, n); d < bestDist || (d == bestDist && n < best) {
 			best, bestDist = n, d
 		}
 	}
@@ -450,31 +450,4 @@ func (c *checker) typeHint(name string) string {
 		return ""
 	}
 	return "; did you mean " + best + "?"
-}
-
-// editDistance is the number of single-character insertions, deletions,
-// substitutions and swaps of neighbours that turn a into b (the optimal
-// string alignment distance): u23 is one swap from u32.
-func editDistance(a, b string) int {
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(a)][len(b)]
 }

@@ -1,5 +1,6 @@
 // Package source holds what every stage of cngen shares about a .cn file:
-// positions in it and the errors reported at them. The syntax tree, the
+// positions in it, the errors reported at them, and the measure of a near
+// miss that their hints use. The syntax tree, the
 // checked model, the wire plan and every back end (the Go emitter, the C
 // emitter, the generic codec) speak of a schema in these terms, so that a
 // message reads the same whichever stage found the problem, and none of
@@ -174,4 +175,33 @@ func (l ErrorList) Err() error {
 		return errs.Sort()
 	}
 	return nil
+}
+
+// EditDistance is the number of single-character insertions, deletions,
+// substitutions and swaps of neighbours that turn a into b (the optimal
+// string alignment distance): strcut is one edit from struct, u23 one
+// from u32. Hints of the form "did you mean …?" rank candidates by it;
+// it takes time len(a)×len(b), so callers bound what they compare.
+func EditDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
 }

@@ -50,3 +50,16 @@ func TestPos(t *testing.T) {
 		t.Error("zero Pos is valid")
 	}
 }
+
+func TestEditDistance(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want int
+	}{
+		{"strcut", "struct", 1}, {"u23", "u32", 1}, {"boo", "bool", 1}, {"", "abc", 3}, {"kitten", "sitting", 3}, {"same", "same", 0},
+	} {
+		if got := EditDistance(tc.a, tc.b); got != tc.want {
+			t.Errorf("EditDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
