@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/cngen/cngen/dsl/model"
+	"github.com/cngen/cngen/dsl/wire"
 )
 
 // CSource returns a C program that declares every type of s as the model
@@ -38,6 +39,7 @@ type ctype struct {
 }
 
 type emitter struct {
+	plan     *wire.Plan // what gcc also confirms: padding and the bytes a decoder needs
 	decls    strings.Builder
 	types    map[*model.Type]*ctype
 	visiting map[*model.Type]bool
@@ -49,6 +51,7 @@ type emitter struct {
 
 func build(s *model.Schema) (*program, error) {
 	e := &emitter{
+		plan:     wire.New(s),
 		types:    map[*model.Type]*ctype{},
 		visiting: map[*model.Type]bool{},
 		used:     map[string]bool{"cn_probe_": true}, // the printing macro
@@ -239,8 +242,40 @@ func (e *emitter) emitRecord(kw string, t *model.Type, c *ctype, ms []member, dr
 			e.probe(m.key, "align", "__alignof__("+acc+")", m.field.Align)
 		}
 	}
+	if kw == "struct" && !c.trunc {
+		e.planProbes(t, c, ms)
+	}
 	for _, m := range ms {
 		e.nested(c.name, m.cname, m.key, m.off, m.typ)
+	}
+}
+
+// planProbes has gcc confirm what the wire plan derives from the layout:
+// the padding it counts as gaps in a fixed struct, and the bytes a
+// decoder needs of a rigid one (its size without trailing padding).
+func (e *emitter) planProbes(t *model.Type, c *ctype, ms []member) {
+	l := e.plan.Layout(t)
+	if l == nil || len(ms) == 0 {
+		return
+	}
+	if t.Fixed() {
+		gaps, sizes := 0, []string{}
+		for _, g := range l.Gaps {
+			gaps += g.Len
+		}
+		for _, m := range ms {
+			sizes = append(sizes, fmt.Sprintf("sizeof(((%s *)0)->%s)", c.name, m.cname))
+		}
+		e.probe(c.key, "padding", fmt.Sprintf("sizeof(%s) - (%s)", c.name, strings.Join(sizes, " + ")), gaps)
+	}
+	if !l.Rigid {
+		return
+	}
+	for i := len(ms) - 1; i >= 0; i-- {
+		if m := ms[i]; m.field.Size > 0 {
+			e.probe(c.key, "need", fmt.Sprintf("__builtin_offsetof(%s, %s) + sizeof(((%s *)0)->%s)", c.name, m.cname, c.name, m.cname), l.Need)
+			return
+		}
 	}
 }
 

@@ -54,6 +54,10 @@
 // member's effective alignment: 1 in a packed type, raised by aligned).
 // For members of nested structs and unions: offsetof of the whole path
 // from the outermost type, e.g. proc_event.event_data.fork.child_tgid.
+// And what the wire plan derives from the layout: the padding of every
+// fixed struct (sizeof less its members' sizes, against the plan's gaps)
+// and the bytes a decoder needs of every rigid one (the end of its last
+// member with bytes, against the plan's Need).
 //
 // The program prints one line per number, "path what value", in the
 // order of the probes. It includes no headers (it declares printf and takes its
