@@ -348,6 +348,8 @@ func TestCheckFindsMismatch(t *testing.T) {
 		{Path: "inner", What: "align", Model: 1, GCC: 4},
 		{Path: "s.cpu", What: "size", Model: 2, GCC: 4},
 		{Path: "s.ts", What: "offset", Model: 4, GCC: 8},
+		// The plan derives padding from the (wrong) offsets: gcc sees none.
+		{Path: "s", What: "padding", Model: 8, GCC: 0},
 		{Path: "s", What: "size", Model: 28, GCC: 24},
 	}
 	if diff := cmp.Diff(want, ms); diff != "" {
