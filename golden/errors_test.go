@@ -39,6 +39,9 @@ func TestErrors(t *testing.T) {
 			}
 			lines := strings.Count(string(src), "\n")
 			for _, e := range list {
+				if strings.Contains(e.Msg, "<nil>") || strings.Contains(e.Msg, "%!") {
+					t.Errorf("%s: a message that speaks of the implementation: %s", posPrefix(e.Pos), e.Msg)
+				}
 				line := min(e.Pos.Line, lines)
 				msg := strings.TrimPrefix(e.Error(), posPrefix(e.Pos))
 				if !match(want[line], msg) {

@@ -3,10 +3,15 @@ package check
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 
 	"github.com/cngen/cngen/dsl/source"
 )
+
+// leak matches what a message meant for a schema's author must never
+// say: a nil, a Go type, a formatting mistake.
+var leak = regexp.MustCompile(`<nil>|%!|\*model\.|\*syntax\.|model\.Type|syntax\.[A-Z]`)
 
 // FuzzParse feeds arbitrary text to the parser and checker: they must never
 // panic, and every error must carry a position in the file.
@@ -40,6 +45,9 @@ func FuzzParse(f *testing.F) {
 		for _, e := range list {
 			if e.Pos.Filename != "fuzz.cn" || e.Pos.Line < 1 {
 				t.Fatalf("error without a position: %q", e.Error())
+			}
+			if leak.MatchString(e.Msg) {
+				t.Fatalf("error speaks of the implementation: %q", e.Error())
 			}
 		}
 	})
