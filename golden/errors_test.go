@@ -21,7 +21,7 @@ import (
 // ERROR. An error past the last line (end of file) counts as on the last
 // line.
 func TestErrors(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("errors", "*.cn"))
+	files, err := filepath.Glob(filepath.Join("testdata", "errors", "*.cn"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no error cases found: %v", err)
 	}

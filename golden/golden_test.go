@@ -1,6 +1,6 @@
 // Package golden holds the schema → generated Go corpus. Each directory is
 // a case: NAME.cn and the committed NAME.cn.go, a real package that builds
-// and passes go vet. errors/ holds schemas that must fail, with the
+// and passes go vet. testdata/errors/ holds schemas that must fail, with the
 // expected messages inline.
 package golden
 

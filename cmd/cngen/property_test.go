@@ -61,7 +61,7 @@ func TestCheckGenBuildAgree(t *testing.T) {
 func propertySchemas(t *testing.T) []string {
 	t.Helper()
 	var out []string
-	for _, pattern := range []string{"../../golden/*/*.cn", "../../examples/*/*.cn", "testdata/fuzzed/*.cn"} {
+	for _, pattern := range []string{"../../golden/*/*.cn", "../../golden/testdata/errors/*.cn", "../../examples/*/*.cn", "testdata/fuzzed/*.cn"} {
 		m, err := filepath.Glob(pattern)
 		if err != nil {
 			t.Fatal(err)

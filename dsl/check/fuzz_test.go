@@ -17,7 +17,7 @@ var leak = regexp.MustCompile(`<nil>|%!|\*model\.|\*syntax\.|model\.Type|syntax\
 // panic, and every error must carry a position in the file.
 func FuzzParse(f *testing.F) {
 	seeds, _ := filepath.Glob("../../golden/*/*.cn")
-	more, _ := filepath.Glob("../../golden/errors/*.cn")
+	more, _ := filepath.Glob("../../golden/testdata/errors/*.cn")
 	ex, _ := filepath.Glob("../../examples/*/*.cn")
 	all := append(append(seeds, more...), ex...)
 	if len(all) < 20 {

@@ -27,7 +27,7 @@ var cnBlock = regexp.MustCompile("(?s)```cn\n(.*?)```")
 // error cases, the examples and the cn blocks of the language reference.
 func corpus(t testing.TB) []corpusFile {
 	var files []corpusFile
-	for _, glob := range []string{"../../golden/*/*.cn", "../../examples/*/*.cn"} {
+	for _, glob := range []string{"../../golden/*/*.cn", "../../golden/testdata/errors/*.cn", "../../examples/*/*.cn"} {
 		paths, err := filepath.Glob(glob)
 		if err != nil {
 			t.Fatal(err)
