@@ -12,26 +12,42 @@ import (
 	"github.com/cngen/cngen/gen"
 )
 
+const describeArgs = "[-json | -jsonl] FILE.cn|DIR|PATTERN..."
+
 func runDescribe(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("describe", "[-json] FILE.cn...", stderr)
-	asJSON := fs.Bool("json", false, "print the model as JSON (one object per file)")
-	if help, err := parseFlags(fs, args); help || err != nil {
+	fs := newFlags("describe", describeArgs, stderr)
+	asJSON := fs.Bool("json", false, "print the models as one JSON document: an array of one object per file")
+	asLines := fs.Bool("jsonl", false, "print the models as JSON lines: one object per file, a line each")
+	paths, help, err := schemaFlags(fs, args)
+	if help || err != nil {
 		return err
 	}
-	schemas, errs := loadAll(fs.Args())
+	if *asJSON && *asLines {
+		return usageError{"-json and -jsonl exclude each other"}
+	}
+	schemas, errs := loadAll(paths)
 	if err := report(stderr, errs); err != nil {
 		return err
 	}
+	var docs []schemaJSON
 	for _, l := range schemas {
-		d := describeSchema(l.schema)
-		if *asJSON {
-			enc := json.NewEncoder(stdout)
-			enc.SetIndent("", "  ")
+		docs = append(docs, describeSchema(l.schema))
+	}
+	switch {
+	case *asJSON:
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(docs)
+	case *asLines:
+		enc := json.NewEncoder(stdout)
+		for _, d := range docs {
 			if err := enc.Encode(d); err != nil {
 				return err
 			}
-			continue
 		}
+		return nil
+	}
+	for _, d := range docs {
 		printDescription(stdout, d)
 	}
 	return nil

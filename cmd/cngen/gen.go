@@ -15,18 +15,21 @@ import (
 	"github.com/cngen/cngen/gen"
 )
 
+const genArgs = "[-o DIR] [-pkg NAME] [-kernel-peer] [-stubs] [-v] FILE.cn|DIR|PATTERN..."
+
 func runGen(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("gen", "[-o DIR] [-pkg NAME] [-kernel-peer] [-stubs] [-v] FILE.cn...", stderr)
+	fs := newFlags("gen", genArgs, stderr)
 	o := outputFlags(fs)
 	verbose := fs.Bool("v", false, "print the name of every file written")
 	stubs := fs.Bool("stubs", false, "also write FILE_handlers.go, a skeleton of the Handler and Server interfaces, unless it exists")
-	if help, err := parseFlags(fs, args); help || err != nil {
+	paths, help, err := schemaFlags(fs, args)
+	if help || err != nil {
 		return err
 	}
 	if err := o.validate(); err != nil {
 		return err
 	}
-	schemas, errs := loadAll(fs.Args())
+	schemas, errs := loadAll(paths)
 	groups, err := o.plan(schemas)
 	if err != nil {
 		return err

@@ -13,36 +13,57 @@ import (
 	"github.com/cngen/cngen/dsl/source"
 )
 
-// newFlags makes a flag set that reports to stderr and never exits.
+// newFlags makes a flag set for command name, whose usage line shows
+// args, reporting to stderr. It never exits: see parseFlags.
 func newFlags(name, args string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: cngen %s %s\n", name, args)
-		fs.PrintDefaults()
+		fmt.Fprintf(fs.Output(), "usage: cngen %s %s\n", name, args)
+		if c := lookup(name); c != nil {
+			fmt.Fprintf(fs.Output(), "\n%s.\n", strings.ToUpper(c.summary[:1])+c.summary[1:])
+		}
+		var any bool
+		fs.VisitAll(func(*flag.Flag) { any = true })
+		if any {
+			fmt.Fprintf(fs.Output(), "\nflags:\n")
+			fs.PrintDefaults()
+		}
 	}
 	return fs
 }
 
-// parseFlags parses and turns flag errors into usage errors; -h is not an
-// error.
+// parseFlags parses args. -h prints the command's usage and is not an
+// error (help is true); a bad flag prints the usage and is a usage error,
+// whose message main prints once.
 func parseFlags(fs *flag.FlagSet, args []string) (help bool, err error) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return true, nil
-		}
+	out := fs.Output()
+	fs.SetOutput(io.Discard) // the flag package's own message would repeat ours
+	err = fs.Parse(args)
+	fs.SetOutput(out)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fs.Usage()
+		return true, nil
+	case err != nil:
+		fs.Usage()
 		return false, usageError{err.Error()}
+	}
+	return false, nil
+}
+
+// schemaFlags parses args and expands the files, directories and
+// patterns they end with into the schemas they name.
+func schemaFlags(fs *flag.FlagSet, args []string) (paths []string, help bool, err error) {
+	if help, err := parseFlags(fs, args); help || err != nil {
+		return nil, help, err
 	}
 	if fs.NArg() == 0 {
 		fs.Usage()
-		return false, usageError{"no .cn file given"}
+		return nil, false, usageError{"no schema given: name .cn files, directories or patterns such as ./..."}
 	}
-	for _, p := range fs.Args() {
-		if !strings.HasSuffix(p, ".cn") {
-			return false, usageError{fmt.Sprintf("%s: not a .cn file", p)}
-		}
-	}
-	return false, nil
+	paths, err = expand(fs.Args())
+	return paths, false, err
 }
 
 // loaded is a checked schema with the path it came from.
@@ -110,16 +131,19 @@ func report(stderr io.Writer, errs source.ErrorList) error {
 	return nil
 }
 
-func runCheck(args []string, stderr io.Writer) error {
-	fs := newFlags("check", "[-o DIR] [-pkg NAME] [-kernel-peer] FILE.cn...", stderr)
+const checkArgs = "[-o DIR] [-pkg NAME] [-kernel-peer] FILE.cn|DIR|PATTERN..."
+
+func runCheck(args []string, _, stderr io.Writer) error {
+	fs := newFlags("check", checkArgs, stderr)
 	o := outputFlags(fs)
-	if help, err := parseFlags(fs, args); help || err != nil {
+	paths, help, err := schemaFlags(fs, args)
+	if help || err != nil {
 		return err
 	}
 	if err := o.validate(); err != nil {
 		return err
 	}
-	schemas, errs := loadAll(fs.Args())
+	schemas, errs := loadAll(paths)
 	groups, err := o.plan(schemas)
 	if err != nil {
 		return err

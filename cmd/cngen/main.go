@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
+	"strings"
 )
 
 func main() {
@@ -31,36 +33,100 @@ func (e usageError) Error() string { return e.msg }
 // errors, one per line): exit status 1 without a second message.
 var errReported = errors.New("errors reported")
 
-const usage = `usage: cngen <command> [flags] FILE.cn...
+// command is one sub-command: its name, the arguments its usage line
+// shows, a line on what it does, and the function that runs it.
+type command struct {
+	name, args, summary string
+	run                 func(args []string, stdout, stderr io.Writer) error
+}
 
-commands:
-  gen       generate Go code (FILE.cn.go beside each schema, or in -o DIR)
-  describe  print the checked model: byte layout of every type and family
-  check     parse and check schemas only (for CI); prints nothing when clean
-  help      print this text
+// commands are cngen's sub-commands, in the order help lists them.
+var commands []command
 
-Run 'cngen <command> -h' for the flags of a command.
-`
+func init() {
+	commands = []command{
+		{"gen", genArgs, "generate Go code (FILE.cn.go beside each schema, or in -o DIR)", runGen},
+		{"check", checkArgs, "check schemas as gen would, writing nothing (for CI)", runCheck},
+		{"fmt", fmtArgs, "print schemas in the canonical layout, or list or rewrite those that are not", runFmt},
+		{"lint", lintArgs, "report style and portability problems of schemas, by rule", runLint},
+		{"breaking", breakingArgs, "report the wire and Go API changes between two versions of schemas", runBreaking},
+		{"describe", describeArgs, "print the checked model: byte layout of every type and family", runDescribe},
+		{"version", "", "print cngen's version", runVersion},
+		{"help", "[COMMAND]", "print this text, or the usage of a command", runHelp},
+	}
+}
+
+// usage is the text of cngen help.
+func usage() string {
+	var b strings.Builder
+	b.WriteString("usage: cngen <command> [flags] [FILE.cn | DIR | PATTERN]...\n\ncommands:\n")
+	for _, c := range commands {
+		fmt.Fprintf(&b, "  %-9s %s\n", c.name, c.summary)
+	}
+	b.WriteString("\nFiles, directories (their .cn files) and patterns ending in /... (the .cn\n" +
+		"files below, but in testdata and in directories starting with . or _) name\nthe schemas. " +
+		"Run 'cngen help <command>' for the flags of a command.\n")
+	return b.String()
+}
 
 // run is the whole program: it parses args, does the work, and writes to
 // stdout and stderr. It never exits.
 func run(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usage())
 		return usageError{"no command given"}
 	}
-	cmd, rest := args[0], args[1:]
-	switch cmd {
-	case "gen":
-		return runGen(rest, stdout, stderr)
-	case "describe":
-		return runDescribe(rest, stdout, stderr)
-	case "check":
-		return runCheck(rest, stderr)
-	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usage)
+	name, rest := args[0], args[1:]
+	switch name {
+	case "-h", "-help", "--help":
+		return runHelp(rest, stdout, stderr)
+	case "-version", "--version":
+		return runVersion(rest, stdout, stderr)
+	}
+	if c := lookup(name); c != nil {
+		return c.run(rest, stdout, stderr)
+	}
+	fmt.Fprint(stderr, usage())
+	return usageError{fmt.Sprintf("unknown command %q", name)}
+}
+
+func lookup(name string) *command {
+	for i := range commands {
+		if commands[i].name == name {
+			return &commands[i]
+		}
+	}
+	return nil
+}
+
+// runHelp prints the usage of cngen, or of one command with its flags.
+func runHelp(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usage())
 		return nil
 	}
-	fmt.Fprint(stderr, usage)
-	return usageError{fmt.Sprintf("unknown command %q", cmd)}
+	c := lookup(args[0])
+	if c == nil || len(args) > 1 {
+		return usageError{fmt.Sprintf("help %s: no such command", strings.Join(args, " "))}
+	}
+	if c.name == "help" || c.name == "version" {
+		fmt.Fprintf(stdout, "usage: cngen %s %s\n\n%s.\n", c.name, c.args, c.summary)
+		return nil
+	}
+	return c.run([]string{"-h"}, stdout, stdout)
+}
+
+// runVersion prints the module version cngen was built from: a release's
+// version when installed with go install or go run at one, (devel) when
+// built from a checkout.
+func runVersion(args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		return usageError{"version takes no arguments"}
+	}
+	v := "(devel)"
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		v = info.Main.Version
+	}
+	fmt.Fprintf(stdout, "cngen %s\n", v)
+	return nil
 }

@@ -29,7 +29,7 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{"no command", nil, "no command given"},
 		{"unknown command", []string{"frob"}, `unknown command "frob"`},
-		{"no file", []string{"gen"}, "no .cn file given"},
+		{"no file", []string{"gen"}, "no schema given"},
 		{"bad flag", []string{"gen", "-zap", "x.cn"}, "flag provided but not defined"},
 		{"not a schema", []string{"check", "x.txt"}, "x.txt: not a .cn file"},
 	} {
@@ -209,10 +209,11 @@ func TestDescribeJSONAgreesWithKernelHeader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var d schemaJSON
-	if err := json.Unmarshal([]byte(out), &d); err != nil {
-		t.Fatal(err)
+	var docs []schemaJSON
+	if err := json.Unmarshal([]byte(out), &docs); err != nil || len(docs) != 1 {
+		t.Fatalf("describe -json of one file: %v, %d documents", err, len(docs))
 	}
+	d := docs[0]
 	var probes []clayout.Probe
 	for _, ty := range d.Types {
 		if ty.Kind != "struct" || ty.Name == "proc_input" { // proc_input is newer than the 6.1 header
