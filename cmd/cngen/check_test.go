@@ -93,3 +93,65 @@ func TestWarningsPass(t *testing.T) {
 		}
 	}
 }
+
+// TestNumbersAsWritten: numbers keep the base the schema wrote, in
+// messages and in describe.
+func TestNumbersAsWritten(t *testing.T) {
+	paths := writeSchemas(t, "n.cn", "package n\nstruct s { a u8 }\nfamily a idx 0x1234 { send m val 0x10 s }\nfamily b idx 0x1234 { send m val 0b11 s }\n")
+	_, stderr, _ := runCLI("check", paths[0])
+	if !strings.Contains(stderr, "family b: idx 0x1234 is already used") {
+		t.Errorf("check: %s", stderr)
+	}
+	ok := writeSchemas(t, "o.cn", "package o\nstruct s { a u8 }\nconst MASK = 0xff00 | 0x1\nfamily a idx 0x1234 { send m val 0x10 s }\n")
+	out, _, err := runCLI("describe", ok[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"family a idx 0x1234 ", "val 0x10", "const MASK = 0xff01 (65281)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("describe lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestPatterns: files, directories and DIR/... name schemas as the Go
+// tools name packages; testdata is skipped.
+func TestPatterns(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"a.cn", "sub/b.cn", "sub/testdata/bad.cn", "_skip/c.cn", "sub/notes.txt"} {
+		p := filepath.Join(dir, f)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("package p\nstruct "+strings.TrimSuffix(filepath.Base(f), ".cn")+"_t { a u8 }\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{dir + "/..."}, []string{"a.cn", "sub/b.cn"}},
+		{[]string{filepath.Join(dir, "sub")}, []string{"sub/b.cn"}},
+		{[]string{filepath.Join(dir, "a.cn"), dir}, []string{"a.cn"}},
+	} {
+		got, err := expand(tc.args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rel []string
+		for _, p := range got {
+			r, _ := filepath.Rel(dir, p)
+			rel = append(rel, filepath.ToSlash(r))
+		}
+		if strings.Join(rel, " ") != strings.Join(tc.want, " ") {
+			t.Errorf("expand(%v) = %v, want %v", tc.args, rel, tc.want)
+		}
+	}
+	if _, err := expand([]string{filepath.Join(dir, "sub", "testdata", "...") + "x"}); err == nil {
+		t.Error("a pattern that matches nothing is no error")
+	}
+	if _, err := expand([]string{filepath.Join(dir, "sub", "notes.txt")}); err == nil {
+		t.Error("a non-.cn file is no error")
+	}
+}

@@ -68,6 +68,7 @@ type (
 		Name   string   `json:"name"`
 		GoName string   `json:"go_name"`
 		Value  *big.Int `json:"value"`
+		Text   string   `json:"text"` // as the schema wrote it
 		Doc    []string `json:"doc,omitempty"`
 	}
 	typeJSON struct {
@@ -90,6 +91,7 @@ type (
 		Name   string   `json:"name"`
 		GoName string   `json:"go_name"`
 		Value  *big.Int `json:"value"`
+		Text   string   `json:"text"` // as the schema wrote it
 		Doc    []string `json:"doc,omitempty"`
 	}
 	fieldJSON struct {
@@ -116,6 +118,7 @@ type (
 		Name     string        `json:"name"`
 		GoName   string        `json:"go_name"`
 		Idx      uint32        `json:"idx"`
+		IdxText  string        `json:"idx_text"` // as the schema wrote it: 0x123
 		Groups   []uint32      `json:"groups"`
 		Sender   string        `json:"sender"`
 		Messages []messageJSON `json:"messages"`
@@ -126,6 +129,7 @@ type (
 		GoName     string   `json:"go_name"`
 		Kind       string   `json:"kind"`
 		Val        uint32   `json:"val"`
+		ValText    string   `json:"val_text"`
 		Directions []string `json:"directions"`
 		Type       string   `json:"type"`
 		Size       int      `json:"size"`
@@ -138,7 +142,7 @@ func describeSchema(s *model.Schema) schemaJSON {
 	d := schemaJSON{File: s.File, Package: s.Package, Doc: s.Doc,
 		Consts: []constJSON{}, Types: []typeJSON{}, Families: []familyJSON{}}
 	for _, c := range s.Consts {
-		d.Consts = append(d.Consts, constJSON{c.Name, gen.GoName(c.Name), c.Value, c.Doc})
+		d.Consts = append(d.Consts, constJSON{c.Name, gen.GoName(c.Name), c.Value, c.Text, c.Doc})
 	}
 	for _, t := range s.Types {
 		d.Types = append(d.Types, describeType(t))
@@ -159,7 +163,7 @@ func describeType(t *model.Type) typeJSON {
 	case model.KindEnum, model.KindFlags:
 		j.Underlying = t.Int.Name()
 		for _, v := range t.Values {
-			j.Values = append(j.Values, valueJSON{v.Name, gen.GoName(t.Name + "_" + v.Name), v.Value, v.Doc})
+			j.Values = append(j.Values, valueJSON{v.Name, gen.GoName(t.Name + "_" + v.Name), v.Value, v.Text, v.Doc})
 		}
 	case model.KindSwitch:
 		j.Selector = t.Selector.Name
@@ -194,10 +198,10 @@ func inline(t *model.Type) *typeJSON {
 }
 
 func describeFamily(f *model.Family) familyJSON {
-	j := familyJSON{Name: f.Name, GoName: gen.GoName(f.Name), Idx: f.Idx, Groups: f.Groups,
+	j := familyJSON{Name: f.Name, GoName: gen.GoName(f.Name), Idx: f.Idx, IdxText: f.IdxText, Groups: f.Groups,
 		Sender: f.Sender.String(), Messages: []messageJSON{}, Doc: f.Doc}
 	for _, m := range f.Messages {
-		mj := messageJSON{Name: m.Name, GoName: gen.GoName(m.Name), Kind: m.Kind.String(), Val: m.Val,
+		mj := messageJSON{Name: m.Name, GoName: gen.GoName(m.Name), Kind: m.Kind.String(), Val: m.Val, ValText: m.ValText,
 			Type: m.Type.String(), Size: m.Type.Size, Doc: m.Doc}
 		for _, d := range m.Directions() {
 			mj.Directions = append(mj.Directions, d.String())
@@ -214,20 +218,24 @@ func describeFamily(f *model.Family) familyJSON {
 func printDescription(w io.Writer, d schemaJSON) {
 	fmt.Fprintf(w, "# %s (package %s)\n", d.File, d.Package)
 	for _, c := range d.Consts {
-		fmt.Fprintf(w, "\nconst %s = %s (%#x)\n", c.Name, c.Value, c.Value)
+		if c.Text == c.Value.String() {
+			fmt.Fprintf(w, "\nconst %s = %s\n", c.Name, c.Text)
+		} else {
+			fmt.Fprintf(w, "\nconst %s = %s (%s)\n", c.Name, c.Text, c.Value)
+		}
 	}
 	for _, t := range d.Types {
 		printType(w, t, "")
 	}
 	for _, f := range d.Families {
-		fmt.Fprintf(w, "\nfamily %s idx %d groups %v sender %s\n", f.Name, f.Idx, f.Groups, f.Sender)
+		fmt.Fprintf(w, "\nfamily %s idx %s groups %v sender %s\n", f.Name, f.IdxText, f.Groups, f.Sender)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for _, m := range f.Messages {
 			payload := m.Type
 			if m.Reply != "" {
 				payload += " -> " + m.Reply
 			}
-			fmt.Fprintf(tw, "  %s\t%s\tval %d\t%s\t%s\n", m.Kind, m.Name, m.Val, strings.Join(m.Directions, "+"), payload)
+			fmt.Fprintf(tw, "  %s\t%s\tval %s\t%s\t%s\n", m.Kind, m.Name, m.ValText, strings.Join(m.Directions, "+"), payload)
 		}
 		tw.Flush()
 	}
@@ -245,7 +253,7 @@ func printType(w io.Writer, t typeJSON, indent string) {
 	fmt.Fprintf(w, "\n%s%s %s: %s, align %d\n", indent, t.Kind, name, size, t.Align)
 	var rows [][3]string // offset, size, "name type"
 	for _, v := range t.Values {
-		rows = append(rows, [3]string{fmt.Sprintf("%#x", v.Value), "", v.Name})
+		rows = append(rows, [3]string{v.Text, "", v.Name})
 	}
 	for _, f := range t.Fields {
 		off := fmt.Sprint(f.Offset)

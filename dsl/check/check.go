@@ -190,7 +190,7 @@ func (c *checker) constValue(pos model.Pos, name string) *big.Int {
 	}
 	e.state = resolved
 	if v != nil {
-		e.c = &model.Const{Name: name, Pos: e.decl.Pos, Doc: e.decl.Doc, Value: v}
+		e.c = &model.Const{Name: name, Pos: e.decl.Pos, Doc: e.decl.Doc, Value: v, Text: spell(e.decl.Value, v)}
 	}
 	return v
 }
@@ -341,7 +341,7 @@ func (c *checker) declaredSize(t *model.Type, e *syntax.Expr) {
 		return
 	}
 	if !v.IsInt64() || v.Int64() < 0 || v.Int64() > model.MaxMsgSize {
-		c.errs.Add(e.Pos, "declared size %s out of range [0, %d]", v, model.MaxMsgSize)
+		c.errs.Add(e.Pos, "declared size %s out of range [0, %d]", spell(e, v), model.MaxMsgSize)
 		return
 	}
 	t.DeclaredSize = int(v.Int64())
@@ -361,7 +361,7 @@ func (c *checker) smallInt(e *syntax.Expr, what string, lo int) (int, bool) {
 		return 0, false
 	}
 	if !v.IsInt64() || v.Int64() < int64(lo) || v.Int64() > model.MaxMsgSize {
-		c.errs.Add(e.Pos, "%s %s out of range [%d, %d]", what, v, lo, model.MaxMsgSize)
+		c.errs.Add(e.Pos, "%s %s out of range [%d, %d]", what, spell(e, v), lo, model.MaxMsgSize)
 		return 0, false
 	}
 	return int(v.Int64()), true
@@ -394,16 +394,17 @@ func (c *checker) enum(t *model.Type, d *syntax.EnumDecl) {
 		if v == nil {
 			continue
 		}
+		text := spell(en.Value, v)
 		if !fitsInt(v, t.Int) {
-			c.errs.Add(en.Value.Pos, "value %s of %s.%s does not fit %s", v, d.Name, en.Name, t.Int.Name())
+			c.errs.Add(en.Value.Pos, "value %s of %s.%s does not fit %s", text, d.Name, en.Name, t.Int.Name())
 			continue
 		}
 		if prev, dup := values[v.String()]; dup {
-			c.errs.Add(en.Pos, "%s.%s has the same value %s as %s", d.Name, en.Name, v, prev.Name).Related = &source.Related{Pos: prev.Pos, Msg: "previous value"}
+			c.errs.Add(en.Pos, "%s.%s has the same value %s as %s", d.Name, en.Name, text, prev.Name).Related = &source.Related{Pos: prev.Pos, Msg: "previous value"}
 			continue
 		}
 		values[v.String()] = en
-		t.Values = append(t.Values, &model.Value{Name: en.Name, Pos: en.Pos, Doc: en.Doc, Value: v})
+		t.Values = append(t.Values, &model.Value{Name: en.Name, Pos: en.Pos, Doc: en.Doc, Value: v, Text: text})
 	}
 }
 

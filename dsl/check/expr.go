@@ -162,3 +162,53 @@ func fitsInt(v *big.Int, t model.IntType) bool {
 	}
 	return v.Cmp(lo) >= 0 && v.Cmp(hi) <= 0
 }
+
+// spell writes v in the base of the first literal of e, as the schema
+// wrote it: idx 0x1234 stays 0x1234, not 4660, in messages and listings.
+func spell(e *syntax.Expr, v *big.Int) string {
+	lit := spellLiteral(e)
+	base, prefix := 10, ""
+	if len(lit) > 1 && lit[0] == '0' {
+		switch lit[1] {
+		case 'x', 'X':
+			base, prefix = 16, "0x"
+		case 'b', 'B':
+			base, prefix = 2, "0b"
+		case 'o', 'O':
+			base, prefix = 8, "0o"
+		}
+	}
+	if base == 10 {
+		return v.String()
+	}
+	if v.Sign() < 0 {
+		return "-" + prefix + new(big.Int).Neg(v).Text(base)
+	}
+	return prefix + v.Text(base)
+}
+
+// firstLiteral is the first number literal in u, or "".
+func firstLiteral(u *syntax.Unary) string {
+	for u.Primary == nil {
+		u = u.Operand
+	}
+	switch p := u.Primary; {
+	case p.Number != "":
+		return p.Number
+	case p.Paren != nil:
+		return spellLiteral(p.Paren)
+	}
+	return ""
+}
+
+func spellLiteral(e *syntax.Expr) string {
+	if lit := firstLiteral(e.Left); lit != "" {
+		return lit
+	}
+	for _, op := range e.Right {
+		if lit := firstLiteral(op.Right); lit != "" {
+			return lit
+		}
+	}
+	return ""
+}

@@ -17,7 +17,7 @@ func (c *checker) u32(e *syntax.Expr, what string, lo int64) (uint32, bool) {
 		return 0, false
 	}
 	if v.Cmp(big.NewInt(lo)) < 0 || v.Cmp(maxU32) > 0 {
-		c.errs.Add(e.Pos, "%s %s out of range [%d, %d]", what, v, lo, maxU32)
+		c.errs.Add(e.Pos, "%s %s out of range [%d, %d]", what, spell(e, v), lo, maxU32)
 		return 0, false
 	}
 	return uint32(v.Uint64()), true
@@ -41,7 +41,7 @@ func (c *checker) families(s *model.Schema, f *syntax.File) {
 			continue
 		}
 		if prev, dup := idxs[fam.Idx]; dup {
-			c.errs.Add(fd.Idx.Pos, "family %s: idx %d is already used", fd.Name, fam.Idx).Related = &source.Related{Pos: prev, Msg: "other family"}
+			c.errs.Add(fd.Idx.Pos, "family %s: idx %s is already used", fd.Name, fam.IdxText).Related = &source.Related{Pos: prev, Msg: "other family"}
 		}
 		idxs[fam.Idx] = fd.Pos
 		s.Families = append(s.Families, fam)
@@ -57,7 +57,7 @@ type msgKey struct {
 func (c *checker) family(fd *syntax.FamilyDecl) *model.Family {
 	fam := &model.Family{Name: fd.Name, Pos: fd.Pos, Doc: fd.Doc}
 	idx, ok := c.u32(fd.Idx, "idx", 0)
-	fam.Idx = idx
+	fam.Idx, fam.IdxText = idx, spell(fd.Idx, new(big.Int).SetUint64(uint64(idx)))
 	var senderPos *model.Pos
 	groups := map[uint32]bool{}
 	names := map[string]model.Pos{}
@@ -126,7 +126,7 @@ func (c *checker) message(fd *syntax.FamilyDecl, md *syntax.MessageDecl, names m
 		m.Kind = model.Call
 	}
 	val, ok := c.u32(md.Val, "val", 0)
-	m.Val = val
+	m.Val, m.ValText = val, spell(md.Val, new(big.Int).SetUint64(uint64(val)))
 	m.Type = c.messageType(md.Type)
 	switch {
 	case m.Kind == model.Call && md.Reply == nil:
@@ -142,7 +142,7 @@ func (c *checker) message(fd *syntax.FamilyDecl, md *syntax.MessageDecl, names m
 	for _, dir := range m.Directions() {
 		k := msgKey{val, dir}
 		if prev, dup := slots[k]; dup {
-			c.errs.Add(md.Val.Pos, "family %s: val %d is already used %s by %s", fd.Name, val, dirWords(dir), prev.Name).Related = &source.Related{Pos: prev.Pos, Msg: "other message"}
+			c.errs.Add(md.Val.Pos, "family %s: val %s is already used %s by %s", fd.Name, m.ValText, dirWords(dir), prev.Name).Related = &source.Related{Pos: prev.Pos, Msg: "other message"}
 			continue
 		}
 		slots[k] = md

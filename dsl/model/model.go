@@ -35,6 +35,8 @@ type Const struct {
 	Pos   Pos
 	Doc   []string
 	Value *big.Int // exact; in [-2^63, 2^64-1]
+	// Text is Value in the base the schema wrote it in (0xe00003c7).
+	Text string
 }
 
 // Kind says what a Type is.
@@ -156,6 +158,8 @@ type Value struct {
 	Pos   Pos
 	Doc   []string
 	Value *big.Int // fits the underlying integer type
+	// Text is Value in the base the schema wrote it in.
+	Text string
 }
 
 // Field is a member of a struct or plain union.
@@ -222,6 +226,8 @@ type Family struct {
 	Pos  Pos
 	Doc  []string
 	Idx  uint32
+	// IdxText is Idx in the base the schema wrote it in (0x123).
+	IdxText string
 	// Groups are the multicast groups of the family's events. Without a
 	// group line it is [Idx] when Idx is a group number (1..MaxGroup), as
 	// the kernel does; empty otherwise (events are then unicast only).
@@ -268,13 +274,15 @@ func (d Direction) String() string {
 
 // Message is one (val, direction) use inside a family.
 type Message struct {
-	Name  string
-	Pos   Pos
-	Doc   []string
-	Kind  MsgKind
-	Val   uint32
-	Type  *Type // send/call request, or event payload
-	Reply *Type // call only
+	Name string
+	Pos  Pos
+	Doc  []string
+	Kind MsgKind
+	Val  uint32
+	// ValText is Val in the base the schema wrote it in.
+	ValText string
+	Type    *Type // send/call request, or event payload
+	Reply   *Type // call only
 }
 
 // Directions lists the directions the message occupies: send → out,
