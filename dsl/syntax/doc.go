@@ -48,7 +48,10 @@
 // printing its output again changes nothing:
 //
 //   - Four spaces indent each level of braces. The package clause comes
-//     first; top-level declarations are separated by one blank line.
+//     first; top-level declarations are separated by one blank line, but
+//     for a run of one-line declarations of one sort (constants; enums and
+//     flags; structs; unions; families) that the source writes on
+//     consecutive lines, which stays together.
 //   - Inside a body, one blank line stands where the source has one or
 //     more, but none after { or before }.
 //   - A body that the source writes on one line stays on one line, with

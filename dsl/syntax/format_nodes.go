@@ -15,14 +15,45 @@ func (p *printer) file(f *File) {
 		p.tok(f.Package.Name)
 		started = true
 	}
+	var prev *Decl
 	for _, d := range f.Decls {
 		if started {
 			p.brk = brk{kind: newline, blank: blankForce}
 		}
+		if grouped(prev, d) {
+			p.brk.blank = blankSource
+		}
 		p.decl(d)
-		started = true
+		prev, started = d, true
 	}
 	p.finish(started)
+}
+
+// grouped reports whether declaration b stays right under a, without the
+// blank line that separates declarations: a run of one-line declarations
+// of one sort on consecutive lines, constants or small types written
+// together, is one group to the reader, as a run of Go consts is to gofmt.
+func grouped(a, b *Decl) bool {
+	return a != nil && b != nil && declSort(a) != "" && declSort(a) == declSort(b) &&
+		a.Pos.Line == a.EndPos.Line && b.Pos.Line == b.EndPos.Line && b.Pos.Line == a.EndPos.Line+1
+}
+
+// declSort is the sort of declaration d is: its keyword, but that enums
+// and flags are one sort, as in the language reference.
+func declSort(d *Decl) string {
+	switch {
+	case d.Const != nil:
+		return "const"
+	case d.Enum != nil:
+		return "enum"
+	case d.Struct != nil:
+		return "struct"
+	case d.Union != nil:
+		return "union"
+	case d.Family != nil:
+		return "family"
+	}
+	return ""
 }
 
 func (p *printer) decl(d *Decl) {
