@@ -80,6 +80,21 @@ func Check(schemas []*model.Schema, opt Options) error {
 	return err
 }
 
+// Origins maps the Go identifiers that Package generates for schemas from
+// schema nodes to those nodes' positions: package-level identifiers by
+// their names, members as Type.Member (a field, a union setter, a switch
+// case, a client, handler, server or event sender method). Identifiers
+// gen adds itself (Size, AppendBinary, Subscribe…) are not in it; their
+// type's is. Tools that speak of generated code in schema terms, such as
+// a compatibility checker, use it rather than derive the names again.
+func Origins(schemas []*model.Schema, opt Options) (map[string]source.Pos, error) {
+	_, n, err := prepare(schemas, opt)
+	if err != nil {
+		return nil, err
+	}
+	return n.origins, nil
+}
+
 // prepare plans the schemas and names everything in them.
 func prepare(schemas []*model.Schema, opt Options) ([]*wire.Plan, *names, error) {
 	var errs source.ErrorList

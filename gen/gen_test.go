@@ -373,3 +373,40 @@ func TestStubs(t *testing.T) {
 		t.Errorf("StubsFile = %q", got)
 	}
 }
+
+// TestOrigins: every Go identifier that comes from a schema node maps to
+// that node.
+func TestOrigins(t *testing.T) {
+	s := loadFile(t, "../examples/proc/proc.cn")
+	o, err := Origins([]*model.Schema{s}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var procEvent, event *model.Type
+	for _, ty := range s.Types {
+		switch ty.Name {
+		case "proc_event":
+			procEvent = ty
+		case "event":
+			event = ty
+		}
+	}
+	fam := s.Families[0]
+	for id, want := range map[string]model.Pos{
+		"ProcEvent":             procEvent.Pos,
+		"ProcEvent.TimestampNS": procEvent.Fields[2].Pos,
+		"EventFork":             event.Values[1].Pos,
+		"ProcIdx":               fam.Pos,
+		"ProcControlVal":        fam.Messages[0].Pos,
+		"ProcClient.Control":    fam.Messages[0].Pos,
+		"ProcHandler.Event":     fam.Messages[1].Pos,
+		"EventData.Fork":        procEvent.Fields[3].Type.Variants[1].Pos,
+	} {
+		if got, ok := o[id]; !ok || got != want {
+			t.Errorf("Origins[%s] = %v, %v; want %v", id, got, ok, want)
+		}
+	}
+	if _, ok := o["ProcEvent.Size"]; ok {
+		t.Error("a method gen adds itself has an origin")
+	}
+}

@@ -100,19 +100,22 @@ type names struct {
 	pkg   *scope               // package-level identifiers
 	plan  *wire.Plan           // the plan of the schema being named
 	errs  source.ErrorList
+	// origins maps the Go identifiers claimed, package-level ones by name
+	// and members as Type.Member, to the schema nodes they come from.
+	origins map[string]source.Pos
 }
 
 // scope detects two things mapping to one Go identifier.
 type scope struct {
-	seen map[string]owner
+	seen    map[string]owner
+	prefix  string                // the Go type whose members these are; "" for the package
+	origins map[string]source.Pos // where a claim records its origin, or nil
 }
 
 type owner struct {
 	what string // "field parent_pid", "const PROC_EVENT_ALL"
 	pos  model.Pos
 }
-
-func newScope() *scope { return &scope{seen: map[string]owner{}} }
 
 // claim records that o is named id, reporting a collision or an invalid
 // identifier in errs.
@@ -130,6 +133,15 @@ func (s *scope) claim(errs *source.ErrorList, id string, o owner) {
 		return
 	}
 	s.seen[id] = o
+	if s.origins != nil {
+		s.origins[joinName(s.prefix, id)] = o.pos
+	}
+}
+
+// memberScope is the scope of the members of the Go type id, recording
+// their origins.
+func (n *names) memberScope(id string) *scope {
+	return &scope{seen: map[string]owner{}, prefix: id, origins: n.origins}
 }
 
 // newNames names everything in the schemas of one Go package, with
@@ -144,8 +156,9 @@ func newNames(schemas []*model.Schema, plans []*wire.Plan, opt Options) (*names,
 		cstrings: map[int]string{}, inline: map[*model.Type][]*model.Type{}, cstrUse: map[*model.Type][]int{},
 		families: map[*model.Family]string{}, messages: map[*model.Message]string{},
 		glue:  map[*model.Family]*glueNames{},
-		clash: map[*model.Type]bool{}, pkg: newScope(),
+		clash: map[*model.Type]bool{}, origins: map[string]source.Pos{},
 	}
+	n.pkg = n.memberScope("")
 	for _, imp := range []string{"binary", "strconv", "cn", "cnimpl", "context", "errors"} {
 		n.pkg.seen[imp] = owner{what: "the import " + imp}
 	}
@@ -224,7 +237,7 @@ func (n *names) typeMembers(t, top *model.Type) {
 	if t.DeclaredSize > 0 && !n.clash[t] {
 		n.sizes[t] = n.claim(lowerName(t.Name)+"Size", owner{"the size constant of " + what, t.Pos})
 	}
-	members := newScope()
+	members := n.memberScope(goName)
 	methods := typeMethods
 	if t.Kind == model.KindSwitch {
 		methods = switchMethods
@@ -331,7 +344,7 @@ func (n *names) glueNames(f *model.Family, opt Options) {
 	out, events := splitMessages(f)
 	gn.client = n.claim(id+"Client", o("the client type"))
 	gn.newClient = n.claim("New"+id+"Client", o("the client constructor"))
-	client := newScope()
+	client := n.memberScope(gn.client)
 	for _, m := range out {
 		client.claim(&n.errs, GoName(m.Name), owner{"the client method of " + m.Kind.String() + " " + m.Name + " of family " + f.Name, m.Pos})
 	}
@@ -341,6 +354,7 @@ func (n *names) glueNames(f *model.Family, opt Options) {
 		gn.register = n.claim("Register"+id, o("the handler's register function"))
 		gn.routes = n.claim(low+"Routes", o("the handler's routes function"))
 		gn.stubHandler = n.claim(low+"Handler", o("the handler skeleton of -stubs"))
+		n.methodOrigins(gn.handler, events)
 		for _, meth := range []string{"Subscribe", "Unsubscribe"} {
 			client.claim(&n.errs, meth, o("the client method "+meth))
 		}
@@ -348,7 +362,7 @@ func (n *names) glueNames(f *model.Family, opt Options) {
 	if len(events) > 0 && peer {
 		gn.events = n.claim(id+"Events", o("the event sender type"))
 		gn.newEvents = n.claim("New"+id+"Events", o("the event sender constructor"))
-		sender := newScope()
+		sender := n.memberScope(gn.events)
 		for _, m := range events {
 			what := owner{"the event sender method of event " + m.Name + " of family " + f.Name, m.Pos}
 			sender.claim(&n.errs, GoName(m.Name), what)
@@ -361,12 +375,21 @@ func (n *names) glueNames(f *model.Family, opt Options) {
 		gn.server = n.claim(id+"Server", o("the server interface"))
 		gn.regServer = n.claim("Register"+id+"Server", o("the server's register function"))
 		gn.stubServer = n.claim(low+"Server", o("the server skeleton of -stubs"))
+		n.methodOrigins(gn.server, out)
 	}
 	for _, m := range f.Messages {
 		n.wrapper(gn, f, payloadKey{m, false}, m.Type, low+GoName(m.Name)+"Payload")
 		if m.Kind == model.Call {
 			n.wrapper(gn, f, payloadKey{m, true}, m.Reply, low+GoName(m.Name)+"ReplyPayload")
 		}
+	}
+}
+
+// methodOrigins records the methods of interface iface, one per message,
+// as coming from their messages.
+func (n *names) methodOrigins(iface string, msgs []*model.Message) {
+	for _, m := range msgs {
+		n.origins[iface+"."+GoName(m.Name)] = m.Pos
 	}
 }
 
