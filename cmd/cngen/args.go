@@ -48,6 +48,9 @@ func matches(arg string) ([]string, error) {
 		if root == "" {
 			root = "."
 		}
+		if info, err := os.Stat(root); err != nil || !info.IsDir() {
+			return nil, usageError{fmt.Sprintf("%s: %s is not a directory", arg, root)}
+		}
 		return walk(root)
 	}
 	info, err := os.Stat(arg)

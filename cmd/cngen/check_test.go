@@ -114,6 +114,38 @@ func TestNumbersAsWritten(t *testing.T) {
 	}
 }
 
+// TestCommandLine: help and usage of every command, version, and usage
+// errors printed once.
+func TestCommandLine(t *testing.T) {
+	for _, c := range commands {
+		out, _, err := runCLI("help", c.name)
+		if err != nil || !strings.HasPrefix(out, "usage: cngen "+c.name) {
+			t.Errorf("help %s: %v\n%s", c.name, err, out)
+		}
+		if c.name == "help" || c.name == "version" {
+			continue
+		}
+		_, stderr, err := runCLI(c.name, "-h")
+		if err != nil || !strings.HasPrefix(stderr, "usage: cngen "+c.name) {
+			t.Errorf("%s -h: %v\n%s", c.name, err, stderr)
+		}
+	}
+	for _, args := range [][]string{{"version"}, {"-version"}} {
+		if out, _, err := runCLI(args...); err != nil || out != "cngen (devel)\n" {
+			t.Errorf("%v: %q, %v", args, out, err)
+		}
+	}
+	_, stderr, err := runCLI("gen", "-pkg", "bad-name", writeSchemas(t, "p.cn", "package p\n")[0])
+	var u usageError
+	if !errors.As(err, &u) || stderr != "" {
+		t.Errorf("-pkg bad-name: err %v, stderr %q: want one usage error, printed by main only", err, stderr)
+	}
+	_, stderr, err = runCLI("check", "-zap", "x.cn")
+	if !errors.As(err, &u) || strings.Contains(stderr, "flag provided but not defined") {
+		t.Errorf("a bad flag: err %v, stderr %q: the flag package must not print the error too", err, stderr)
+	}
+}
+
 // TestPatterns: files, directories and DIR/... name schemas as the Go
 // tools name packages; testdata is skipped.
 func TestPatterns(t *testing.T) {

@@ -26,7 +26,7 @@ func runDescribe(args []string, stdout, stderr io.Writer) error {
 		return usageError{"-json and -jsonl exclude each other"}
 	}
 	schemas, errs := loadAll(paths)
-	if err := report(stderr, errs); err != nil {
+	if err := reportErrors(stderr, errs); err != nil {
 		return err
 	}
 	var docs []schemaJSON

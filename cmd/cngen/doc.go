@@ -1,5 +1,5 @@
 // Command cngen turns .cn schemas of netlink connector message families
-// into typed Go, and checks and describes them.
+// into typed Go, and checks, formats, lints, compares and describes them.
 //
 // # A schema
 //
@@ -89,15 +89,76 @@
 // generate it (and the result builds). It prints nothing but warnings
 // when every schema is sound.
 //
-//	cngen describe [-json] FILE.cn...
+//	cngen fmt [-l] [-d] [-w] FILE.cn...
+//
+// Print schemas in the canonical layout, the one package syntax documents:
+// four spaces a level, one blank line between declarations but in a run of
+// one-line declarations of one sort, aligned columns in runs of fields, enum
+// values and messages, numbers and parentheses as written, and every comment
+// kept in its place. Without flags, fmt writes each schema's formatted text to
+// stdout. -l lists the files whose layout differs, one a line; -d prints the
+// changes as a unified diff that patch -p1 applies; -w rewrites those files in
+// place, keeping their permissions, and leaves the others untouched. The flags
+// combine as gofmt's do (-l -w lists and rewrites). fmt reads only the syntax:
+// a schema that does not check is formatted all the same, and a syntax error is
+// reported as file:line:col: message with exit status 1, while the other files
+// are still formatted. A file that differs is not a failure; in CI, fail when
+// cngen fmt -l ./... prints anything.
+//
+//	cngen lint [-format text|json|github|sarif] [-config FILE] [-baseline FILE] [-write-baseline FILE] FILE.cn...
+//
+// Report style and portability problems, each under a stable rule ID with
+// a severity (docs/lint.md lists them with a bad and a good example):
+// names, implicit padding, misaligned fields of packed structs, flags that
+// are not single bits, kernel-assigned idx values, u64 fields whose offset
+// differs on i386, length fields too narrow, kernel strings that may lack
+// their NUL, and more. A cngen.yaml found upward from each schema (or
+// -config) sets severities, turns rules off, excludes paths and grants
+// exceptions with a reason; // cngen:lint-ignore RULE reason on a line or
+// the line above silences one finding. -write-baseline records today's
+// findings, and -baseline reports only the ones not in it. -format prints
+// file:line:col: RULE: message (text), a JSON array, GitHub workflow
+// annotations, or SARIF 2.1.0 with the rules' metadata. Exit status 1
+// when an error-level finding remains.
+//
+//	cngen breaking --against OLD [-format text|json|github] FILE.cn...
+//
+// Report what changed incompatibly between the schemas OLD names (files,
+// a directory, a pattern, or git:REF for the same paths at a git revision)
+// and the current ones, in two categories: WIRE, per message and
+// direction (offsets, sizes, types, enum and flags values, removed
+// messages and arms, a changed idx or val, a selector that now picks
+// another arm), judged by what the decoders accept (appending a field at
+// the end is compatible); and API, the Go identifiers and signatures gen
+// generates. docs/breaking.md gives every rule with its reason. Exit
+// status 1 on a breaking change; additions, and changes only the new
+// version can tell, are warnings.
+//
+//	cngen describe [-json | -jsonl] FILE.cn...
 //
 // Print the checked model: every type's size and alignment and every
 // field's offset and size (an offset marked ~ is known only at run time,
 // after a variable-size field), enum values, and the families with their
-// messages. With -json, one object per file: types with name, go_name,
+// messages, numbers in the base the schema wrote them. With -json, one
+// JSON array of an object per file (-jsonl: an object a line): types with name, go_name,
 // kind, size, align, variable and fields (name, go_name, type, offset,
 // size, align); enum and flags values; switch variants; families with idx,
 // groups, sender and messages (kind, val, directions, type, reply).
+//
+//	cngen version
+//	cngen help [COMMAND]
+//
+// Print the module version cngen was built from ((devel) for a checkout;
+// also cngen -version), or the usage of cngen or of one command with its
+// flags (also cngen COMMAND -h).
+//
+// # Naming schemas
+//
+// Every command takes files (FILE.cn), directories (the .cn files in
+// them) and patterns DIR/... (every .cn file below DIR, ./... for the
+// working directory), as the Go tools take packages; a pattern skips
+// directories named testdata or starting with . or _, and one that
+// matches nothing is a usage error.
 //
 // # Errors and exit status
 //

@@ -33,7 +33,7 @@ func runFmt(args []string, stdout, stderr io.Writer) error {
 	for _, p := range paths {
 		errs = append(errs, m.file(p, stdout)...)
 	}
-	return report(stderr, errs)
+	return reportErrors(stderr, errs)
 }
 
 // file formats the schema at path and does with it what m says. A file

@@ -45,7 +45,7 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 		ready = append(ready, srcs...)
 		written = append(written, g.files...)
 	}
-	if err := report(stderr, errs); err != nil {
+	if err := reportErrors(stderr, errs); err != nil {
 		return err // nothing is written unless every schema generates
 	}
 	for i, p := range written {

@@ -11,6 +11,7 @@ import (
 	"github.com/cngen/cngen/dsl/check"
 	"github.com/cngen/cngen/dsl/model"
 	"github.com/cngen/cngen/dsl/source"
+	"github.com/cngen/cngen/dsl/syntax"
 )
 
 // newFlags makes a flag set for command name, whose usage line shows
@@ -66,10 +67,12 @@ func schemaFlags(fs *flag.FlagSet, args []string) (paths []string, help bool, er
 	return paths, false, err
 }
 
-// loaded is a checked schema with the path it came from.
+// loaded is a checked schema with the path it came from and its syntax
+// tree (for the comments lint reads).
 type loaded struct {
 	path   string
 	schema *model.Schema
+	tree   *syntax.File
 }
 
 // loadAll reads and checks every file, and returns the schemas that
@@ -85,13 +88,18 @@ func loadAll(paths []string) ([]loaded, source.ErrorList) {
 			errs.Add(source.Pos{Filename: p}, "cannot read the schema: %v", unwrapPath(err))
 			continue
 		}
-		s, err := check.Load(p, src)
+		f, err := syntax.Parse(p, src)
+		if err != nil {
+			errs = append(errs, schemaErrors(err)...)
+			continue
+		}
+		s, err := check.Check(f)
 		if err != nil {
 			errs = append(errs, schemaErrors(err)...)
 			continue
 		}
 		errs = append(errs, s.Warnings...)
-		out = append(out, loaded{p, s})
+		out = append(out, loaded{p, s, f})
 	}
 	return out, errs
 }
@@ -117,10 +125,10 @@ func unwrapPath(err error) error {
 	return err
 }
 
-// report writes errs, errors and warnings, to stderr, one per line, in
+// reportErrors writes errs, errors and warnings, to stderr, one per line, in
 // argument order of the files and by position within each, and returns
 // errReported when there is an error; warnings alone pass.
-func report(stderr io.Writer, errs source.ErrorList) error {
+func reportErrors(stderr io.Writer, errs source.ErrorList) error {
 	if len(errs) == 0 {
 		return nil
 	}
@@ -151,5 +159,5 @@ func runCheck(args []string, _, stderr io.Writer) error {
 	for _, g := range groups {
 		errs = append(errs, schemaErrors(g.check())...)
 	}
-	return report(stderr, errs)
+	return reportErrors(stderr, errs)
 }

@@ -123,10 +123,14 @@ func runVersion(args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 {
 		return usageError{"version takes no arguments"}
 	}
-	v := "(devel)"
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
-		v = info.Main.Version
-	}
-	fmt.Fprintf(stdout, "cngen %s\n", v)
+	fmt.Fprintf(stdout, "cngen %s\n", buildVersion())
 	return nil
+}
+
+// buildVersion is the module version cngen was built from, or (devel).
+func buildVersion() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		return info.Main.Version
+	}
+	return "(devel)"
 }
