@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/cngen/cngen/codec"
@@ -156,4 +157,50 @@ struct fork_event { parent_pid i32  child_pid i32 }
 	// Output:
 	// 1240 <nil>
 	// cn: decode fork_event.child_pid at offset 4: short buffer: need 4 bytes, have 1
+}
+
+func TestJSON(t *testing.T) {
+	p, c := load(t)
+	req, rec := layout(t, p, "req"), layout(t, p, "rec")
+	for _, tc := range []struct {
+		l    *wire.Layout
+		json string
+	}{
+		{req, `{"o":"set","m":"rw","b":{"set":{"key":7,"value":42}}}`},
+		{req, `{"o":"get","m":"read|0x10","b":{"get":{"key":1}}}`},
+		{rec, `{"n":2,"name":"hi","tags":[1,2]}`},
+	} {
+		v, err := c.ParseJSON(tc.l, []byte(tc.json))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.json, err)
+		}
+		b, err := c.Encode(nil, tc.l, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := c.Decode(tc.l, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := codec.JSON(back)
+		want := strings.ReplaceAll(tc.json, `"read|0x10"`, "17") // a bit without a name: a number
+		if string(out) != want {
+			t.Errorf("round trip of %s gave %s", tc.json, out)
+		}
+	}
+	// The selector, when left out, is the arm's case; given, it must agree.
+	v, err := c.ParseJSON(req, []byte(`{"b":{"get":{"key":3}}}`))
+	if err != nil || v.Fields[0].Bits != 1 {
+		t.Errorf("selector from the arm: %v, %v", v.Fields[0].Bits, err)
+	}
+	for _, bad := range []string{
+		`{"o":"set","b":{"get":{"key":3}}}`, `{"o":"nope"}`, `{"x":1}`, `{"o":300}`, `{"m":"read|zap"}`, `[1]`, `{"o":1} {}`,
+	} {
+		if _, err := c.ParseJSON(req, []byte(bad)); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
+	}
+	if _, err := c.ParseJSON(rec, []byte(`{"name":"x","tags":["a"]}`)); err == nil || !strings.Contains(err.Error(), "rec.tags[0]") {
+		t.Errorf("error path: %v", err)
+	}
 }

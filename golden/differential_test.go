@@ -243,12 +243,86 @@ func differential(t *testing.T, key string, b []byte) {
 		t.Fatalf("%s: decoding %x: values differ (-generated +generic):\n%s", key, b, cmp.Diff(want, gv, valueDiff...))
 	}
 	sameEncoding(t, key, c, l, v, gv, fmt.Sprintf("the value of %x", b))
+	jsonRoundTrip(t, key, c, l, v)
 	for _, m := range mutations {
 		if !perturb(reflect.ValueOf(v).Elem(), m) {
 			break
 		}
 		gv := toValue(c.Plan(), l.Type, reflect.ValueOf(v).Elem())
 		sameEncoding(t, key, c, l, v, gv, fmt.Sprintf("the value of %x changed by %#x", b, m))
+	}
+}
+
+// jsonRoundTrip holds the JSON form (what cngen decode prints and encode
+// reads) to the generated code: the bytes the generated encoder makes of
+// v decode, by the generic codec, to the values the generated decoder
+// gives; their JSON parses back to a value that encodes to the same
+// bytes. JSON keeps a cstring up to
+// its NUL and text as UTF-8, so v is first made to hold only what JSON
+// carries.
+func jsonRoundTrip(t *testing.T, key string, c *codec.Codec, l *wire.Layout, v coder) {
+	t.Helper()
+	normalize(reflect.ValueOf(v).Elem())
+	b, err := v.AppendBinary(nil)
+	if err != nil {
+		return // compared with the generic encoder's error already
+	}
+	gv, err := c.Decode(l, b)
+	if err != nil {
+		t.Fatalf("%s: the generic codec does not decode the generated encoding %x: %v", key, b, err)
+	}
+	w := codecs[key]()
+	if err := w.UnmarshalBinary(b); err != nil {
+		t.Fatalf("%s: the generated code does not decode its own encoding %x: %v", key, b, err)
+	}
+	if want := toValue(c.Plan(), l.Type, reflect.ValueOf(w).Elem()); !equalValues(want, gv) {
+		t.Fatalf("%s: decoding %x: values differ (-generated +generic):\n%s", key, b, cmp.Diff(want, gv, valueDiff...))
+	}
+	text := codec.JSON(gv)
+	back, err := c.ParseJSON(l, text)
+	if err != nil {
+		t.Fatalf("%s: the JSON of %x does not parse: %v\n%s", key, b, err, text)
+	}
+	out, err := c.Encode(nil, l, back)
+	if err != nil || !bytes.Equal(out, b) {
+		t.Fatalf("%s: JSON %s encodes to %x, %v; want %x", key, text, out, err, b)
+	}
+}
+
+// normalize zeroes every cstring after its NUL and makes every cstring
+// and string valid UTF-8, in place.
+func normalize(rv reflect.Value) {
+	switch rv.Kind() {
+	case reflect.Struct:
+		for i := range rv.NumField() {
+			if rv.Type().Field(i).IsExported() {
+				normalize(rv.Field(i))
+			}
+		}
+	case reflect.Array:
+		if strings.HasPrefix(rv.Type().Name(), "CString") {
+			nul := false
+			for i := range rv.Len() {
+				c := rv.Index(i)
+				nul = nul || c.Uint() == 0
+				switch {
+				case nul:
+					c.SetUint(0)
+				case c.Uint() >= 0x80: // not UTF-8 alone: JSON would say U+FFFD
+					c.SetUint('?')
+				}
+			}
+			return
+		}
+		for i := range rv.Len() {
+			normalize(rv.Index(i))
+		}
+	case reflect.Slice:
+		for i := range rv.Len() {
+			normalize(rv.Index(i))
+		}
+	case reflect.String:
+		rv.SetString(strings.ToValidUTF8(rv.String(), "\uFFFD"))
 	}
 }
 
