@@ -21,6 +21,7 @@ import (
 	"github.com/cngen/cngen/golden/switches"
 	"github.com/cngen/cngen/golden/uvesafb"
 	"github.com/cngen/cngen/golden/variable"
+	"github.com/cngen/cngen/golden/vss"
 	"github.com/cngen/cngen/golden/w1"
 )
 
@@ -95,6 +96,12 @@ var codecs = map[string]func() coder{
 	"variable.List":                   func() coder { return new(variable.List) },
 	"variable.Sized":                  func() coder { return new(variable.Sized) },
 	"variable.Shared":                 func() coder { return new(variable.Shared) },
+	"vss.HvVssHdr":                    func() coder { return new(vss.HvVssHdr) },
+	"vss.HvVssCheckFeature":           func() coder { return new(vss.HvVssCheckFeature) },
+	"vss.HvVssCheckDmInfo":            func() coder { return new(vss.HvVssCheckDmInfo) },
+	"vss.VssHead":                     func() coder { return new(vss.VssHead) },
+	"vss.VssBody":                     func() coder { return new(vss.VssBody) },
+	"vss.HvVssMsg":                    func() coder { return new(vss.HvVssMsg) },
 	"w1.W1NetlinkCmd":                 func() coder { return new(w1.W1NetlinkCmd) },
 	"w1.W1NetlinkMsg":                 func() coder { return new(w1.W1NetlinkMsg) },
 	"w1.W1Commands":                   func() coder { return new(w1.W1Commands) },
