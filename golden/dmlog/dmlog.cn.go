@@ -198,14 +198,20 @@ func (c *CString129) Set(s string) error {
 	return cnimpl.SetCString(c[:], s)
 }
 
-// Family dm.
+// dm is the device-mapper userspace log, CN_IDX_DM /
+// CN_VAL_DM_USERSPACE_LOG: the kernel's dm-log-userspace module asks a
+// log server (such as cmirrord) about the regions of a mirror.
 const (
 	// DmIdx is the idx of family dm: the first half of its cb_id.
 	DmIdx uint32 = 7
 	// DmGroup is the multicast group family dm broadcasts to.
 	DmGroup uint32 = 7
+	// request is one of the kernel's requests; data holds its arguments.
+	//
 	// DmRequestVal is the val of event request of family dm: [DmUlogRequest] from the peer.
 	DmRequestVal uint32 = 1
+	// reply answers it: same seq, error set, data the result.
+	//
 	// DmReplyVal is the val of send reply of family dm: [DmUlogRequest] to the peer.
 	DmReplyVal uint32 = 1
 )
@@ -225,6 +231,8 @@ func NewDmClient(ep cn.Endpoint, d *cn.Dispatcher, opts ...cn.ClientOption) *DmC
 	return &DmClient{c: cn.NewClient(ep, d, DmIdx, 0, []uint32{DmGroup}, opts...)}
 }
 
+// Reply answers it: same seq, error set, data the result.
+//
 // Reply sends msg to the kernel as send "reply".
 func (c *DmClient) Reply(msg *DmUlogRequest) error {
 	return c.c.Send(DmReplyVal, msg)
@@ -248,6 +256,8 @@ func (c *DmClient) Unsubscribe() error {
 // the method returns; methods run one at a time, on the goroutine of the
 // Dispatcher's Serve.
 type DmHandler interface {
+	// Request is one of the kernel's requests; data holds its arguments.
+	//
 	// Request handles each event "request".
 	Request(r *cn.Request, ev *DmUlogRequest)
 }
@@ -275,6 +285,8 @@ func dmRoutes(h DmHandler) []cn.Route {
 // kernel): this side, generated with cngen gen -kernel-peer, stands in for
 // it in tests, sending from port 0 of cntest's Bus.Kernel().
 type DmServer interface {
+	// Reply answers it: same seq, error set, data the result.
+	//
 	// Reply handles each send "reply".
 	Reply(r *cn.Request, msg *DmUlogRequest)
 }
@@ -303,6 +315,8 @@ func NewDmEvents(out cn.Sender) *DmEvents {
 	return &DmEvents{out: out}
 }
 
+// Request is one of the kernel's requests; data holds its arguments.
+//
 // Request sends ev as event "request" to the port and group of to.
 func (e *DmEvents) Request(ev *DmUlogRequest, to cn.Addr) error {
 	return cn.SendBinary(e.out, cn.ID{Idx: DmIdx, Val: DmRequestVal}, ev, to)

@@ -313,6 +313,7 @@ type KvpBody struct {
 	Delete    KvpBodyDelete
 	Enumerate HvKvpMsgEnumerate
 	Register  HvKvpRegister
+	Default   []byte
 }
 
 // KvpBodyDelete is the struct kvp_body.delete of the schema.
@@ -376,7 +377,14 @@ var hvKvpMsgLayout = cnimpl.Layout{Type: "hv_kvp_msg", Spans: []cnimpl.Span{
 
 // Size returns the number of bytes AppendBinary appends.
 func (x *HvKvpMsg) Size() int {
-	return 2580
+	n := 2576
+	switch x.Operation {
+	case KvpOpGet, KvpOpSet, KvpOpDelete, KvpOpEnumerate, KvpOpRegister:
+	default:
+		n = max(len(x.Body.Default), 2576)
+	}
+	p := 4 + n
+	return p
 }
 
 // AppendBinary appends the encoding of x to b. Padding is zeros; length
@@ -384,9 +392,6 @@ func (x *HvKvpMsg) Size() int {
 func (x *HvKvpMsg) AppendBinary(b []byte) ([]byte, error) {
 	s := len(b)
 	b, w := cnimpl.Extend(b, 2580)
-	if !x.Operation.valid() {
-		return b[:s], cnimpl.UnknownEnum("hv_kvp_msg", "operation", x.Operation.String(), false)
-	}
 	w[0] = uint8(x.Operation)
 	if !x.Pool.valid() {
 		return b[:s], cnimpl.UnknownEnum("hv_kvp_msg", "pool", x.Pool.String(), false)
@@ -419,7 +424,9 @@ func (x *HvKvpMsg) AppendBinary(b []byte) ([]byte, error) {
 	case KvpOpRegister:
 		copy(w[4:516], x.Body.Register.Version[:])
 	default:
-		return b[:s], cnimpl.EncodeFail("hv_kvp_msg", "body", x.Operation.String(), cn.ErrUnknownValue)
+		b = b[:s+4]
+		b = append(b, x.Body.Default...)
+		b = cnimpl.AppendFill(b, s, 2580)
 	}
 	return b, nil
 }
@@ -432,46 +439,53 @@ func (x *HvKvpMsg) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
 // slices and strings in x are reused.
 func (x *HvKvpMsg) UnmarshalBinary(b []byte) error {
+	_, err := x.decode(b)
+	return err
+}
+
+// decode decodes x from the start of b and returns the number of bytes it used.
+func (x *HvKvpMsg) decode(b []byte) (int, error) {
 	if len(b) < 4 {
-		return hvKvpMsgLayout.Short(len(b))
+		return 0, hvKvpMsgLayout.Short(len(b))
 	}
 	x.Operation = KvpOp(b[0])
-	if !x.Operation.valid() {
-		return cnimpl.UnknownValue("hv_kvp_msg", "operation", 0, x.Operation.String())
-	}
 	x.Pool = KvpPool(b[1])
 	if !x.Pool.valid() {
-		return cnimpl.UnknownValue("hv_kvp_msg", "pool", 1, x.Pool.String())
+		return 0, cnimpl.UnknownValue("hv_kvp_msg", "pool", 1, x.Pool.String())
 	}
 	x.Pad = binary.NativeEndian.Uint16(b[2:])
+	var p int
 	switch x.Operation {
 	case KvpOpGet:
 		if len(b) < 2576 {
-			return cnimpl.Nest(hvKvpExchgMsgValueLayout.Short(len(b)-4), "hv_kvp_msg", "body.get", 4)
+			return 0, cnimpl.Nest(hvKvpExchgMsgValueLayout.Short(len(b)-4), "hv_kvp_msg", "body.get", 4)
 		}
 		x.Body.Get.ValueType = binary.NativeEndian.Uint32(b[4:])
 		x.Body.Get.KeySize = binary.NativeEndian.Uint32(b[8:])
 		x.Body.Get.ValueSize = binary.NativeEndian.Uint32(b[12:])
 		copy(x.Body.Get.Key[:], b[16:528])
 		copy(x.Body.Get.Value[:], b[528:2576])
+		p = 2580
 	case KvpOpSet:
 		if len(b) < 2576 {
-			return cnimpl.Nest(hvKvpExchgMsgValueLayout.Short(len(b)-4), "hv_kvp_msg", "body.set", 4)
+			return 0, cnimpl.Nest(hvKvpExchgMsgValueLayout.Short(len(b)-4), "hv_kvp_msg", "body.set", 4)
 		}
 		x.Body.Set.ValueType = binary.NativeEndian.Uint32(b[4:])
 		x.Body.Set.KeySize = binary.NativeEndian.Uint32(b[8:])
 		x.Body.Set.ValueSize = binary.NativeEndian.Uint32(b[12:])
 		copy(x.Body.Set.Key[:], b[16:528])
 		copy(x.Body.Set.Value[:], b[528:2576])
+		p = 2580
 	case KvpOpDelete:
 		if len(b) < 520 {
-			return cnimpl.Nest(kvpBodyDeleteLayout.Short(len(b)-4), "hv_kvp_msg", "body.delete", 4)
+			return 0, cnimpl.Nest(kvpBodyDeleteLayout.Short(len(b)-4), "hv_kvp_msg", "body.delete", 4)
 		}
 		x.Body.Delete.KeySize = binary.NativeEndian.Uint32(b[4:])
 		copy(x.Body.Delete.Key[:], b[8:520])
+		p = 2580
 	case KvpOpEnumerate:
 		if len(b) < 2580 {
-			return cnimpl.Nest(hvKvpMsgEnumerateLayout.Short(len(b)-4), "hv_kvp_msg", "body.enumerate", 4)
+			return 0, cnimpl.Nest(hvKvpMsgEnumerateLayout.Short(len(b)-4), "hv_kvp_msg", "body.enumerate", 4)
 		}
 		x.Body.Enumerate.Index = binary.NativeEndian.Uint32(b[4:])
 		x.Body.Enumerate.Data.ValueType = binary.NativeEndian.Uint32(b[8:])
@@ -479,26 +493,35 @@ func (x *HvKvpMsg) UnmarshalBinary(b []byte) error {
 		x.Body.Enumerate.Data.ValueSize = binary.NativeEndian.Uint32(b[16:])
 		copy(x.Body.Enumerate.Data.Key[:], b[20:532])
 		copy(x.Body.Enumerate.Data.Value[:], b[532:2580])
+		p = 2580
 	case KvpOpRegister:
 		if len(b) < 516 {
-			return cnimpl.Nest(hvKvpRegisterLayout.Short(len(b)-4), "hv_kvp_msg", "body.register", 4)
+			return 0, cnimpl.Nest(hvKvpRegisterLayout.Short(len(b)-4), "hv_kvp_msg", "body.register", 4)
 		}
 		copy(x.Body.Register.Version[:], b[4:516])
+		p = 2580
 	default:
-		return cnimpl.UnknownValue("hv_kvp_msg", "body", 4, x.Operation.String())
+		x.Body.Default = append(x.Body.Default[:0], b[4:]...)
+		p = 4 + len(b[4:])
+		p = max(p, 2580)
 	}
-	return nil
+	return min(len(b), p), nil
 }
 
-// Family kvp.
+// kvp is the Hyper-V KVP connector, CN_KVP_IDX / CN_KVP_VAL, which
+// hv_kvp_daemon spoke before Linux 3.10 moved it to a character device.
 const (
 	// KvpIdx is the idx of family kvp: the first half of its cb_id.
 	KvpIdx uint32 = 9
 	// KvpGroup is the multicast group family kvp broadcasts to.
 	KvpGroup uint32 = 9
-	// KvpRequestVal is the val of event request of family kvp: [HvKvpHdr] from the peer.
+	// request is the kernel's query, relayed from the host.
+	//
+	// KvpRequestVal is the val of event request of family kvp: [HvKvpMsg] from the peer.
 	KvpRequestVal uint32 = 1
-	// KvpReplyVal is the val of send reply of family kvp: [HvKvpHdr] to the peer.
+	// reply is the daemon's answer, in the same layout.
+	//
+	// KvpReplyVal is the val of send reply of family kvp: [HvKvpMsg] to the peer.
 	KvpReplyVal uint32 = 1
 )
 
@@ -517,8 +540,10 @@ func NewKvpClient(ep cn.Endpoint, d *cn.Dispatcher, opts ...cn.ClientOption) *Kv
 	return &KvpClient{c: cn.NewClient(ep, d, KvpIdx, 0, []uint32{KvpGroup}, opts...)}
 }
 
+// Reply is the daemon's answer, in the same layout.
+//
 // Reply sends msg to the kernel as send "reply".
-func (c *KvpClient) Reply(msg *HvKvpHdr) error {
+func (c *KvpClient) Reply(msg *HvKvpMsg) error {
 	return c.c.Send(KvpReplyVal, msg)
 }
 
@@ -540,8 +565,10 @@ func (c *KvpClient) Unsubscribe() error {
 // until the method returns; methods run one at a time, on the goroutine of
 // the Dispatcher's Serve.
 type KvpHandler interface {
+	// Request is the kernel's query, relayed from the host.
+	//
 	// Request handles each event "request".
-	Request(r *cn.Request, ev *HvKvpHdr)
+	Request(r *cn.Request, ev *HvKvpMsg)
 }
 
 // RegisterKvp registers h with d for the events of family kvp, from the

@@ -210,14 +210,20 @@ func (x *UvesafbTask) UnmarshalBinary(b []byte) error {
 	return nil
 }
 
-// Family uvesafb.
+// uvesafb is the VESA frame buffer's helper connector, CN_IDX_V86D /
+// CN_VAL_V86D_UVESAFB: the kernel hands v86d a real-mode BIOS call to
+// run.
 const (
 	// UvesafbIdx is the idx of family uvesafb: the first half of its cb_id.
 	UvesafbIdx uint32 = 4
 	// UvesafbGroup is the multicast group family uvesafb broadcasts to.
 	UvesafbGroup uint32 = 4
+	// task is a BIOS call for v86d to run; buf_len bytes of buffer follow.
+	//
 	// UvesafbTaskVal is the val of event task of family uvesafb: [UvesafbTask] from the peer.
 	UvesafbTaskVal uint32 = 1
+	// result is the task back, with the registers after the call.
+	//
 	// UvesafbResultVal is the val of send result of family uvesafb: [UvesafbTask] to the peer.
 	UvesafbResultVal uint32 = 1
 )
@@ -237,6 +243,8 @@ func NewUvesafbClient(ep cn.Endpoint, d *cn.Dispatcher, opts ...cn.ClientOption)
 	return &UvesafbClient{c: cn.NewClient(ep, d, UvesafbIdx, 0, []uint32{UvesafbGroup}, opts...)}
 }
 
+// Result is the task back, with the registers after the call.
+//
 // Result sends msg to the kernel as send "result".
 func (c *UvesafbClient) Result(msg *UvesafbTask) error {
 	return c.c.Send(UvesafbResultVal, msg)
@@ -260,6 +268,8 @@ func (c *UvesafbClient) Unsubscribe() error {
 // only until the method returns; methods run one at a time, on the goroutine
 // of the Dispatcher's Serve.
 type UvesafbHandler interface {
+	// Task is a BIOS call for v86d to run; buf_len bytes of buffer follow.
+	//
 	// Task handles each event "task".
 	Task(r *cn.Request, ev *UvesafbTask)
 }

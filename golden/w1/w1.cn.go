@@ -314,14 +314,19 @@ func (x *W1Commands) decode(b []byte) (int, error) {
 	return min(len(b), p), nil
 }
 
-// Family w1.
+// w1 is the 1-Wire bus connector, CN_W1_IDX / CN_W1_VAL: commands to
+// bus masters and slaves, and the kernel's answers and bus events.
 const (
 	// W1Idx is the idx of family w1: the first half of its cb_id.
 	W1Idx uint32 = 3
 	// W1Group is the multicast group family w1 broadcasts to.
 	W1Group uint32 = 3
+	// request is a command message for a master or slave.
+	//
 	// W1RequestVal is the val of send request of family w1: [W1NetlinkMsg] to the peer.
 	W1RequestVal uint32 = 1
+	// reply is the kernel's answer, or a master or slave added or removed.
+	//
 	// W1ReplyVal is the val of event reply of family w1: [W1NetlinkMsg] from the peer.
 	W1ReplyVal uint32 = 1
 )
@@ -341,6 +346,8 @@ func NewW1Client(ep cn.Endpoint, d *cn.Dispatcher, opts ...cn.ClientOption) *W1C
 	return &W1Client{c: cn.NewClient(ep, d, W1Idx, 0, []uint32{W1Group}, opts...)}
 }
 
+// Request is a command message for a master or slave.
+//
 // Request sends msg to the kernel as send "request".
 func (c *W1Client) Request(msg *W1NetlinkMsg) error {
 	return c.c.Send(W1RequestVal, msg)
@@ -364,6 +371,8 @@ func (c *W1Client) Unsubscribe() error {
 // the method returns; methods run one at a time, on the goroutine of the
 // Dispatcher's Serve.
 type W1Handler interface {
+	// Reply is the kernel's answer, or a master or slave added or removed.
+	//
 	// Reply handles each event "reply".
 	Reply(r *cn.Request, ev *W1NetlinkMsg)
 }
