@@ -50,6 +50,7 @@ func init() {
 		{"fmt", fmtArgs, "print schemas in the canonical layout, or list or rewrite those that are not", runFmt},
 		{"lint", lintArgs, "report style and portability problems of schemas, by rule", runLint},
 		{"breaking", breakingArgs, "report the wire and Go API changes between two versions of schemas", runBreaking},
+		{"doc", docArgs, "write Markdown documentation with byte-layout diagrams (FILE.cn.md beside each schema, or in -o DIR)", runDoc},
 		{"describe", describeArgs, "print the checked model: byte layout of every type and family", runDescribe},
 		{"version", "", "print cngen's version", runVersion},
 		{"help", "[COMMAND]", "print this text, or the usage of a command", runHelp},
