@@ -54,6 +54,12 @@ func (c *Codec) Decode(l *wire.Layout, b []byte) (Value, error) {
 	return v, err
 }
 
+// DecodeN is Decode that also returns the number of bytes the value
+// took, so that a caller can tell the bytes after it.
+func (c *Codec) DecodeN(l *wire.Layout, b []byte) (Value, int, error) {
+	return c.decodeLayout(l, b)
+}
+
 func (c *Codec) decodeLayout(l *wire.Layout, b []byte) (Value, int, error) {
 	if l.Type.Kind == model.KindUnion {
 		if len(b) < l.Type.Size {

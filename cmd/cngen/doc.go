@@ -145,12 +145,89 @@
 // size, align); enum and flags values; switch variants; families with idx,
 // groups, sender and messages (kind, val, directions, type, reply).
 //
+//	cngen doc [-o DIR | -o -] [-v] FILE.cn...
+//
+// Write Markdown documentation: FILE.cn.md beside each schema, or in
+// -o DIR; -o - prints it to stdout. It holds the package doc, the
+// constants and enum and flags values as the schema writes them, each
+// struct and union with its size, a byte-layout diagram (32 bits a row
+// under a bit ruler, byte offsets in a gutter, padding marked, a dashed
+// edge where a variable field runs on, a : row where offsets become
+// known only at run time) and a table of its fields, each switch
+// union's arms, and each family's idx, groups, sender and messages.
+// Package gen/md gives the rules. Output is deterministic; -v prints
+// each file written, and an unchanged file is not rewritten. Nothing is
+// written unless every schema checks.
+//
 //	cngen version
 //	cngen help [COMMAND]
 //
 // Print the module version cngen was built from ((devel) for a checkout;
 // also cngen -version), or the usage of cngen or of one command with its
 // flags (also cngen COMMAND -h).
+//
+// # Working from a schema alone
+//
+// These commands need no generated code: they interpret the schema (the
+// generic codec, package codec, which a differential test holds to the
+// generated decoders). A schema is -schema FILE.cn, or the name of a
+// family built into cngen (cngen list). Positional arguments and flags
+// may come in any order.
+//
+//	cngen decode (-schema FILE.cn | FAMILY) -type NAME [-hex] < PAYLOAD
+//	cngen encode (-schema FILE.cn | FAMILY) -type NAME [-hex] [JSON]
+//
+// Decode one payload from stdin (raw bytes, or hex text with -hex) and
+// print it as JSON; encode a JSON value (the argument, or stdin) and
+// write its bytes (hex text with -hex). NAME is a struct or union, or a
+// message's payload: FAMILY.MESSAGE, MESSAGE, MESSAGE.reply. The JSON
+// has the schema's field names as written, enums and flags by name
+// (numbers for values without one), cstring and string as text, bytes
+// and plain unions as hex, a switch union as an object keyed by its arm.
+// Errors name the field and offset of a short buffer and the value and
+// field of an unknown selector. Bytes after the value are reported on
+// stderr.
+//
+//	cngen list [-v]
+//
+// List the built-in families: proc, w1, uvesafb, dm (dm-log-userspace),
+// kvp and vss, with idx, val, group, uapi header and what they carry;
+// -v adds their messages. Each is checked against its header in cngen's
+// tests.
+//
+//	cngen listen [FAMILY | -schema FILE.cn [-family NAME]] [-group N] [-json] [-n N] [-duration D] [-proto P] [-rcvbuf BYTES]
+//	cngen listen uevent [-json] [-n N] [-duration D] [-udev] [-subsystem S]
+//
+// Join the family's groups (or -group N) and print every message as it
+// arrives: a wall-clock time, the message, its seq and its fields
+// (path=value), or with -json a JSON line of time, message, seq, ack,
+// from, group and data (as decode prints it). A family whose sender is
+// the kernel takes messages from port 0 only: others are counted as
+// forged and dropped. Status lines go to stderr: overruns (the socket's
+// queue overflowed), messages lost from the gaps in each CPU's sequence
+// numbers (for payloads with a cpu field, as proc's), payloads that do
+// not decode; and at the end a summary of messages received, decoded,
+// malformed, forged and lost. For proc it subscribes with
+// PROC_CN_MCAST_LISTEN first and sends PROC_CN_MCAST_IGNORE when it
+// stops, at -n, at -duration, on SIGINT and on SIGTERM. -proto usersock
+// listens on NETLINK_USERSOCK, a bus between processes.
+//
+// listen uevent prints the kernel's device events
+// (NETLINK_KOBJECT_UEVENT, package runtime/uevent): time, source,
+// action, devpath, subsystem, seqnum and the other KEY=VALUE pairs, or
+// with -json an object of them with env holding every pair. Only
+// datagrams from the kernel (port 0, group 1) are taken; -udev adds
+// udev's re-broadcasts (group 2, from root), and -subsystem (repeatable)
+// keeps those of the subsystems named. The summary counts datagrams
+// received, decoded, malformed, forged and overruns.
+//
+//	cngen send (FAMILY | -schema FILE.cn [-family NAME]) [-port P] [-group G] [-proto P] MESSAGE [JSON]
+//	cngen call (FAMILY | -schema FILE.cn [-family NAME]) [-port P] [-proto P] [-timeout D] MESSAGE [JSON]
+//
+// Send a message to port P (0, the kernel, by default) and group G,
+// its payload a JSON value (the argument, or stdin); call sends a call
+// and prints, as JSON, the first message from port P that answers it
+// (same seq, ack one more), or fails after -timeout (5s).
 //
 // # Naming schemas
 //

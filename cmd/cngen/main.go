@@ -52,6 +52,12 @@ func init() {
 		{"breaking", breakingArgs, "report the wire and Go API changes between two versions of schemas", runBreaking},
 		{"doc", docArgs, "write Markdown documentation with byte-layout diagrams (FILE.cn.md beside each schema, or in -o DIR)", runDoc},
 		{"describe", describeArgs, "print the checked model: byte layout of every type and family", runDescribe},
+		{"decode", decodeArgs, "print a message's payload, read from stdin, as JSON", runDecode},
+		{"encode", encodeArgs, "write the payload a JSON value stands for", runEncode},
+		{"list", listArgs, "list the kernel's connector families cngen carries", runList},
+		{"listen", listenArgs, "print a family's messages as they arrive, decoded with its schema", runListen},
+		{"send", sendArgs, "send a message, its payload given as JSON", runSend},
+		{"call", callArgs, "send a call and print its decoded reply", runCall},
 		{"version", "", "print cngen's version", runVersion},
 		{"help", "[COMMAND]", "print this text, or the usage of a command", runHelp},
 	}
