@@ -63,9 +63,6 @@ func (c *comparer) family(w *walk, of, nf *model.Family) {
 		c.wireErr(nf.Pos, "family %s: sender changed from %s to %s: the peer is %s, and a client built from the other version talks to %s",
 			nf.Name, of.Sender, nf.Sender, peerName(nf.Sender), peerName(of.Sender))
 	}
-	if hasEvents(of) && hasEvents(nf) && of.Idx == nf.Idx {
-		c.groups(of, nf)
-	}
 	c.messages(w, of, nf)
 }
 
@@ -74,30 +71,6 @@ func peerName(s model.Sender) string {
 		return "the kernel"
 	}
 	return "any port"
-}
-
-func hasEvents(f *model.Family) bool {
-	return slices.ContainsFunc(f.Messages, func(m *model.Message) bool { return m.Kind == model.Event })
-}
-
-// groups compares the multicast groups: a client joins every group of its
-// version, and a peer broadcasts to the first group of its own (and may
-// send to any other), so the first group of the new version must be one
-// old clients join, and every old group one new clients join.
-func (c *comparer) groups(of, nf *model.Family) {
-	if len(nf.Groups) > 0 && !slices.Contains(of.Groups, nf.Groups[0]) {
-		c.wireErr(nf.Pos, "family %s: events are broadcast to group %d, which clients built from the old schema do not join (%s)",
-			nf.Name, nf.Groups[0], groupList(of.Groups))
-	}
-	for i, g := range of.Groups {
-		switch {
-		case slices.Contains(nf.Groups, g):
-		case i == 0:
-			c.wireErr(nf.Pos, "family %s: group %d removed: clients built from the new schema miss the events an old peer broadcasts there", nf.Name, g)
-		default:
-			c.wireErr(nf.Pos, "family %s: group %d removed: clients built from the new schema miss the events an old peer sends to it", nf.Name, g)
-		}
-	}
 }
 
 func groupList(gs []uint32) string {
@@ -131,7 +104,7 @@ func (c *comparer) messages(w *walk, of, nf *model.Family) {
 	for _, om := range of.Messages {
 		if nm := findMessage(nf.Messages, om.Name); nm != nil {
 			counterpart[nm] = om
-			c.message(w, nf, om, nm)
+			c.message(w, of, nf, om, nm)
 		} else {
 			gone = append(gone, om)
 		}
@@ -216,7 +189,7 @@ func dirName(d model.Direction) string {
 }
 
 // message compares a message with its counterpart of the same name.
-func (c *comparer) message(w *walk, nf *model.Family, om, nm *model.Message) {
+func (c *comparer) message(w *walk, of, nf *model.Family, om, nm *model.Message) {
 	if om.Val != nm.Val {
 		c.wireErr(nm.Pos, "%s %s.%s: val changed from %d to %d: readers built from the other version take it for another message, or drop it",
 			nm.Kind, nf.Name, nm.Name, om.Val, nm.Val)
@@ -225,6 +198,54 @@ func (c *comparer) message(w *walk, nf *model.Family, om, nm *model.Message) {
 		c.wireErr(nm.Pos, "%s.%s changed from %s to %s: %s", nf.Name, nm.Name, om.Kind, nm.Kind, kindWhy(om.Kind, nm.Kind))
 	}
 	c.payloads(w, nf, om, nm)
+	if om.Kind == model.Event && nm.Kind == model.Event && of.Idx == nf.Idx {
+		c.eventGroups(nf, om, nm)
+	}
+	if om.Kind == model.Call && nm.Kind == model.Call {
+		c.errorField(nf, om, nm)
+	}
+}
+
+// eventGroups compares the groups an event is broadcast to: a client
+// joins the groups of its version's events, and a peer broadcasts each
+// event to those of its own.
+func (c *comparer) eventGroups(nf *model.Family, om, nm *model.Message) {
+	for _, g := range nm.Groups {
+		if !slices.Contains(om.Groups, g) {
+			c.wireErr(nm.Pos, "event %s.%s: now broadcast to group %d, where clients built from the old schema do not look for it (%s)",
+				nf.Name, nm.Name, g, groupList(om.Groups))
+		}
+	}
+	for _, g := range om.Groups {
+		if !slices.Contains(nm.Groups, g) {
+			c.wireErr(nm.Pos, "event %s.%s: no longer broadcast to group %d: clients built from the new schema miss it from old peers, which still broadcast it there",
+				nf.Name, nm.Name, g)
+		}
+	}
+}
+
+// errorField compares the error fields of two versions of a call: the
+// reply's bytes may not change, but what they mean does.
+func (c *comparer) errorField(nf *model.Family, om, nm *model.Message) {
+	name := func(f *model.Field) string {
+		if f == nil {
+			return ""
+		}
+		return f.Name
+	}
+	o, n := name(om.Error), name(nm.Error)
+	switch {
+	case o == n:
+	case o == "":
+		c.wireWarn(nm.Pos, "call %s.%s: error field %s added: clients built from the new schema take a non-zero %s from old peers for an errno, and old clients take an error reply for a success",
+			nf.Name, nm.Name, n, n)
+	case n == "":
+		c.wireWarn(nm.Pos, "call %s.%s: error field %s removed: clients built from the new schema take an error reply of an old peer for a success",
+			nf.Name, nm.Name, o)
+	default:
+		c.wireWarn(nm.Pos, "call %s.%s: error field changed from %s to %s: each version reads the other's errno in another field",
+			nf.Name, nm.Name, o, n)
+	}
 }
 
 func kindWhy(from, to model.MsgKind) string {

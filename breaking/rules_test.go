@@ -20,13 +20,23 @@ func TestRules(t *testing.T) {
 		{"groups",
 			"package p\nstruct t { n u32 }\nfamily f idx 0x100 { group 20, 21\n event e val 1 t }",
 			"package p\nstruct t { n u32 }\nfamily f idx 0x100 { group 21\n event e val 1 t }",
-			"new.cn:3:1: WIRE: family f: group 20 removed: clients built from the new schema miss the events an old peer broadcasts there\n" +
+			"new.cn:4:2: WIRE: event f.e: no longer broadcast to group 20: clients built from the new schema miss it from old peers, which still broadcast it there\n" +
+				"new.cn:4:2: WIRE: event f.e: now broadcast to group 21, where clients built from the old schema do not look for it (they join 20)\n" +
 				"old.cn:3:1: API: var FGroups removed\n"},
+		{"event groups",
+			"package p\nstruct t { n u32 }\nfamily f idx 0x100 { group 20, 21\n event e val 1 t group 21 }",
+			"package p\nstruct t { n u32 }\nfamily f idx 0x100 { group 20, 21\n event e val 1 t }",
+			"new.cn:4:2: WIRE: event f.e: no longer broadcast to group 21: clients built from the new schema miss it from old peers, which still broadcast it there\n" +
+				"new.cn:4:2: WIRE: event f.e: now broadcast to group 20, where clients built from the old schema do not look for it (they join 21)\n"},
+		{"error field",
+			"package p\nstruct t { n u32 }\nstruct r { status i32 }\nfamily f idx 0x100 {\n call c val 1 t -> r }",
+			"package p\nstruct t { n u32 }\nstruct r { status i32 }\nfamily f idx 0x100 {\n call c val 1 t -> r error status }",
+			"new.cn:5:2: WIRE: warning: call f.c: error field status added: clients built from the new schema take a non-zero status from old peers for an errno, and old clients take an error reply for a success\n"},
 		{"groups2",
 			"package p\nstruct t { n u32 }\nfamily f idx 0x100 { group 20, 21\n event e val 1 t }",
 			"package p\nstruct t { n u32 }\nfamily f idx 0x100 { group 22, 20\n event e val 1 t }",
-			"new.cn:3:1: WIRE: family f: events are broadcast to group 22, which clients built from the old schema do not join (they join 20, 21)\n" +
-				"new.cn:3:1: WIRE: family f: group 21 removed: clients built from the new schema miss the events an old peer sends to it\n"},
+			"new.cn:4:2: WIRE: event f.e: no longer broadcast to group 20: clients built from the new schema miss it from old peers, which still broadcast it there\n" +
+				"new.cn:4:2: WIRE: event f.e: now broadcast to group 22, where clients built from the old schema do not look for it (they join 20)\n"},
 		{"sender",
 			"package p\nstruct t { n u32 }\nfamily f idx 0x100 { sender any\n send e val 1 t }",
 			"package p\nstruct t { n u32 }\nfamily f idx 0x100 { sender kernel\n send e val 1 t }",

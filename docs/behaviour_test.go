@@ -165,8 +165,16 @@ var behaviour = map[string]func(e *example){
 	},
 	"echo": func(e *example) {
 		f := e.s.Families[0]
-		if f.Idx != 0x123 || fmt.Sprint(f.Groups) != "[20 21]" || len(f.Messages) != 3 {
+		if f.Idx != 0x123 || fmt.Sprint(f.Groups) != "[20 21]" || len(f.Messages) != 5 {
 			e.t.Errorf("family %+v", f)
+		}
+		// tick goes to the first group, alarm to the one it names.
+		tick, alarm, get := f.Messages[1], f.Messages[3], f.Messages[4]
+		if fmt.Sprint(tick.Groups) != "[20]" || tick.GroupsGiven || fmt.Sprint(alarm.Groups) != "[21]" || !alarm.GroupsGiven {
+			e.t.Errorf("tick groups %v, alarm groups %v", tick.Groups, alarm.Groups)
+		}
+		if get.Error == nil || get.Error.Name != "status" || get.Error.Offset != 0 {
+			e.t.Errorf("get's error field is %+v", get.Error)
 		}
 		ping := e.plan.Payload(f.Messages[0], true)
 		if ping.Name != "ping_reply" {

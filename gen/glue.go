@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -97,12 +98,55 @@ func (gl *glue) groups() *jen.Statement {
 	return jen.Id(gl.id+"Groups").Index(jen.Empty(), jen.Empty())
 }
 
-// firstGroup is the group Broadcast methods send to.
-func (gl *glue) firstGroup() *jen.Statement {
+// groupRef is the constant of group n of the family.
+func (gl *glue) groupRef(n uint32) *jen.Statement {
 	if len(gl.fam.Groups) == 1 {
 		return jen.Id(gl.id + "Group")
 	}
-	return jen.Id(gl.id + "Groups").Index(jen.Lit(0))
+	return jen.Id(gl.id + "Groups").Index(jen.Lit(slices.Index(gl.fam.Groups, n)))
+}
+
+// subscribed is the groups a client's Subscribe joins: those of the
+// family's events, in the family's order.
+func (gl *glue) subscribed() []uint32 {
+	var out []uint32
+	for _, g := range gl.fam.Groups {
+		for _, m := range gl.events {
+			if slices.Contains(m.Groups, g) {
+				out = append(out, g)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// clientGroups is the []uint32 of the groups a client joins, or nil.
+func (gl *glue) clientGroups() *jen.Statement {
+	gs := gl.subscribed()
+	switch {
+	case len(gs) == 0:
+		return jen.Nil()
+	case len(gs) == len(gl.fam.Groups):
+		return gl.groups()
+	}
+	var refs []jen.Code
+	for _, g := range gs {
+		refs = append(refs, gl.groupRef(g))
+	}
+	return jen.Index().Uint32().Values(refs...)
+}
+
+// groupWords is "group 3" or "groups 3 and 4".
+func groupWords(gs []uint32) string {
+	var out []string
+	for _, g := range gs {
+		out = append(out, strconv.FormatUint(uint64(g), 10))
+	}
+	if len(out) == 1 {
+		return "group " + out[0]
+	}
+	return "groups " + strings.Join(out[:len(out)-1], ", ") + " and " + out[len(out)-1]
 }
 
 // msgDoc is the doc of a method for message m: the schema's, with the
@@ -161,7 +205,7 @@ func (gl *glue) newClient() {
 		serving, "With [cn.WithSender], messages go out through another [cn.Sender], such as a batching bus in front of ep.")...)
 	g.f.Func().Id(n.newClient).Params(params...).Op("*").Id(n.client).Block(
 		jen.Return(jen.Op("&").Id(n.client).Values(kv("c",
-			cnq("NewClient").Call(jen.Id("ep"), jen.Id("d"), jen.Id(gl.id+"Idx"), peerArg, gl.groups(), jen.Id("opts").Op("...")),
+			cnq("NewClient").Call(jen.Id("ep"), jen.Id("d"), jen.Id(gl.id+"Idx"), peerArg, gl.clientGroups(), jen.Id("opts").Op("...")),
 		))))
 }
 
@@ -218,15 +262,24 @@ func (gl *glue) clientSend(m *model.Message) {
 func (gl *glue) clientCall(m *model.Message) {
 	req, rep := gl.payload(payloadKey{m, false}, m.Type), gl.payload(payloadKey{m, true}, m.Reply)
 	name := GoName(m.Name)
-	gl.g.add(msgDoc(m,
-		name+" sends req to "+gl.peer("the peer")+" as call "+strconv.Quote(m.Name)+" and waits for the reply, matched",
+	doc := []string{
+		name + " sends req to " + gl.peer("the peer") + " as call " + strconv.Quote(m.Name) + " and waits for the reply, matched",
 		"by seq and ack+1, until ctx is done: give ctx a deadline.",
-	)...)
+	}
+	ret := jen.Return(rep.value(jen.Id("reply")), jen.Nil())
+	if f := m.Error; f != nil {
+		doc = append(doc, "A reply whose "+f.Name+" is not 0 is returned with a [*cn.CallError] holding that errno.")
+		ret = jen.Return(rep.value(jen.Id("reply")), cnq("CallFailed").Call(gl.routeName(m),
+			jen.Int64().Call(rep.value(jen.Id("reply")).Dot(gl.g.names.fields[f]))))
+	} else {
+		doc = append(doc, "When the peer's handler fails it sends no reply: the wait ends at ctx's deadline.")
+	}
+	gl.g.add(msgDoc(m, doc...)...)
 	body := []jen.Code{
 		jen.Id("reply").Op(":=").New(jen.Id(rep.holder)),
 		jen.If(jen.Err().Op(":=").Id("c").Dot("c").Dot("Call").Call(jen.Id("ctx"), jen.Id(gl.g.names.messages[m]), req.encodable(jen.Id("req")), jen.Id("reply")),
 			jen.Err().Op("!=").Nil()).Block(jen.Return(rep.zero(), jen.Err())),
-		jen.Return(rep.value(jen.Id("reply")), jen.Nil()),
+		ret,
 	}
 	gl.g.f.Func().Params(gl.recv()).Id(name).
 		Params(jen.Id("ctx").Qual(contextPkg, "Context"), jen.Id("req").Add(req.param())).
@@ -235,9 +288,9 @@ func (gl *glue) clientCall(m *model.Message) {
 
 func (gl *glue) subscribe() {
 	g, n := gl.g, gl.n
-	join := " and joins the family's groups on its endpoint"
-	if len(gl.fam.Groups) == 0 {
-		join = " (the family has no group: its events come by unicast)"
+	join := " (the family has no group: its events come by unicast)"
+	if gs := gl.subscribed(); len(gs) > 0 {
+		join = " and joins the family's " + groupWords(gs) + " on its endpoint, where its events are broadcast"
 	}
 	g.add(comments(
 		"Subscribe registers h for the events of family "+gl.fam.Name+" with the client's",
@@ -246,7 +299,7 @@ func (gl *glue) subscribe() {
 	g.f.Func().Params(gl.recv()).Id("Subscribe").Params(jen.Id("h").Id(n.handler)).Error().Block(
 		jen.Return(jen.Id("c").Dot("c").Dot("Subscribe").Call(gl.routeArgs()...)))
 	unsub := "Unsubscribe leaves the groups Subscribe joined and unregisters its Handler."
-	if len(gl.fam.Groups) == 0 {
+	if len(gl.subscribed()) == 0 {
 		unsub = "Unsubscribe unregisters the Handler of Subscribe."
 	}
 	g.add(comments(unsub)...)
@@ -331,10 +384,14 @@ func (gl *glue) server() {
 		name := GoName(m.Name)
 		if m.Kind == model.Call {
 			rep := gl.payload(payloadKey{m, true}, m.Reply)
-			methods = append(methods, msgDoc(m, name+" answers each call "+strconv.Quote(m.Name)+": the reply goes back to the caller, or",
-				"nothing when it returns an error (counted in Stats.Failed).")...)
+			failed := "nothing when it returns an error (counted in Stats.Failed)."
+			if f := m.Error; f != nil {
+				failed = "when it returns an error, the reply it returns (or a zero one) with " + f.Name +
+					" set to the error's errno (a syscall.Errno as it is, else EIO; ETIMEDOUT and ECANCELED for a context's)."
+			}
+			methods = append(methods, msgDoc(m, name+" answers each call "+strconv.Quote(m.Name)+": the reply goes back to the caller, or", failed)...)
 			methods = append(methods, jen.Id(name).Params(req.Clone(), jen.Id("req").Add(p.param())).Params(rep.param(), jen.Error()))
-			routes = append(routes, cnq("OnCall").Call(gl.idOf(m), gl.routeName(m), gl.callFunc(name, p, rep)))
+			routes = append(routes, cnq("OnCall").Call(gl.idOf(m), gl.routeName(m), gl.callFunc(m, name, p, rep)))
 			continue
 		}
 		methods = append(methods, msgDoc(m, name+" handles each send "+strconv.Quote(m.Name)+".")...)
@@ -356,11 +413,15 @@ func (gl *glue) server() {
 		jen.Return(cnq("Register").Call(jen.Id("d"), jen.Index().Add(cnq("Route")).Values(lines(routes)...))))
 }
 
-// callFunc is what cn.OnCall gets for the server method name: the method
-// itself when both payloads are pointers to declared types, else a
-// function converting to and from the wrappers.
-func (gl *glue) callFunc(name string, req, rep *payload) jen.Code {
+// callFunc is what cn.OnCall gets for the server method name of call m:
+// the method itself when both payloads are pointers to declared types
+// and the call has no error field, else a function converting to and
+// from the wrappers, or the method's error to the error field.
+func (gl *glue) callFunc(m *model.Message, name string, req, rep *payload) jen.Code {
 	method := jen.Id("srv").Dot(name)
+	if m.Error != nil {
+		return gl.errnoFunc(m, method, req, rep)
+	}
 	if req.kind == pointerPayload && rep.kind == pointerPayload {
 		return method
 	}
@@ -374,6 +435,21 @@ func (gl *glue) callFunc(name string, req, rep *payload) jen.Code {
 	}
 	return jen.Func().Params(jen.Id("r").Op("*").Add(cnq("Request")), jen.Id("req").Op("*").Id(req.holder)).
 		Params(jen.Op("*").Id(rep.holder), jen.Error()).Block(body...)
+}
+
+// errnoFunc is callFunc for a call with an error field: an error of the
+// method becomes the errno in the reply's error field.
+func (gl *glue) errnoFunc(m *model.Message, method *jen.Statement, req, rep *payload) jen.Code {
+	field := jen.Id("reply").Dot(gl.g.names.fields[m.Error])
+	set := []jen.Code{field.Clone().Op("=").Add(gl.g.goType(m.Error.Type)).Call(cnq("Errno").Call(jen.Err()))}
+	if rep.kind == pointerPayload {
+		set = append([]jen.Code{jen.If(jen.Id("reply").Op("==").Nil()).Block(jen.Id("reply").Op("=").New(jen.Id(rep.holder)))}, set...)
+	}
+	return jen.Func().Params(jen.Id("r").Op("*").Add(cnq("Request")), jen.Id("req").Op("*").Id(req.holder)).
+		Params(jen.Op("*").Id(rep.holder), jen.Error()).Block(
+		jen.List(jen.Id("reply"), jen.Err()).Op(":=").Add(method.Call(jen.Id("r"), req.value(jen.Id("req")))),
+		jen.If(jen.Err().Op("!=").Nil()).Block(set...),
+		jen.Return(rep.encodable(jen.Id("reply")), jen.Nil()))
 }
 
 // ---- events ----
@@ -396,14 +472,28 @@ func (gl *glue) eventSender() {
 		g.add(msgDoc(m, name+" sends ev as event "+strconv.Quote(m.Name)+" to the port and group of to.")...)
 		g.f.Func().Params(recv.Clone()).Id(name).Params(jen.Id("ev").Add(p.param()), jen.Id("to").Add(cnq("Addr"))).Error().Block(
 			jen.Return(cnq("SendBinary").Call(jen.Id("e").Dot("out"), gl.idOf(m), p.encodable(jen.Id("ev")), jen.Id("to"))))
-		if len(gl.fam.Groups) == 0 {
+		if len(m.Groups) == 0 {
 			continue
 		}
 		g.add(comments(
-			"Broadcast" + name + " sends ev as event " + strconv.Quote(m.Name) + " to the family's group " + strconv.FormatUint(uint64(gl.fam.Groups[0]), 10) +
+			"Broadcast" + name + " sends ev as event " + strconv.Quote(m.Name) + " to its " + groupWords(m.Groups) +
 				", which every subscribed client has joined.",
 		)...)
-		g.f.Func().Params(recv.Clone()).Id("Broadcast" + name).Params(jen.Id("ev").Add(p.param())).Error().Block(
-			jen.Return(jen.Id("e").Dot(name).Call(jen.Id("ev"), cnq("Addr").Values(jen.Dict{jen.Id("Group"): gl.firstGroup()}))))
+		var body []jen.Code
+		if len(m.Groups) == 1 {
+			body = []jen.Code{jen.Return(jen.Id("e").Dot(name).Call(jen.Id("ev"), cnq("Addr").Values(jen.Dict{jen.Id("Group"): gl.groupRef(m.Groups[0])})))}
+		} else {
+			var refs []jen.Code
+			for _, n := range m.Groups {
+				refs = append(refs, gl.groupRef(n))
+			}
+			body = []jen.Code{
+				jen.For(jen.List(jen.Id("_"), jen.Id("g")).Op(":=").Range().Index().Uint32().Values(refs...)).Block(
+					jen.If(jen.Err().Op(":=").Id("e").Dot(name).Call(jen.Id("ev"), cnq("Addr").Values(jen.Dict{jen.Id("Group"): jen.Id("g")})), jen.Err().Op("!=").Nil()).Block(
+						jen.Return(jen.Err()))),
+				jen.Return(jen.Nil()),
+			}
+		}
+		g.f.Func().Params(recv.Clone()).Id("Broadcast" + name).Params(jen.Id("ev").Add(p.param())).Error().Block(body...)
 	}
 }

@@ -48,6 +48,8 @@ var codecs = map[string]func() coder{
 	"echo.PingReply":                  func() coder { return new(echo.PingReply) },
 	"echo.Tick":                       func() coder { return new(echo.Tick) },
 	"echo.Shutdown":                   func() coder { return new(echo.Shutdown) },
+	"echo.LookupReq":                  func() coder { return new(echo.LookupReq) },
+	"echo.LookupReply":                func() coder { return new(echo.LookupReply) },
 	"enums.Settings":                  func() coder { return new(enums.Settings) },
 	"glue.Item":                       func() coder { return new(glue.Item) },
 	"glue.Word":                       func() coder { return new(glue.Word) },

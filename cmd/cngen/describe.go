@@ -134,6 +134,8 @@ type (
 		Type       string   `json:"type"`
 		Size       int      `json:"size"`
 		Reply      string   `json:"reply,omitempty"`
+		Error      string   `json:"error,omitempty"`  // the reply's error field
+		Groups     []uint32 `json:"groups,omitempty"` // an event's groups
 		Doc        []string `json:"doc,omitempty"`
 	}
 )
@@ -209,6 +211,10 @@ func describeFamily(f *model.Family) familyJSON {
 		if m.Reply != nil {
 			mj.Reply = m.Reply.String()
 		}
+		if m.Error != nil {
+			mj.Error = m.Error.Name
+		}
+		mj.Groups = m.Groups
 		j.Messages = append(j.Messages, mj)
 	}
 	return j

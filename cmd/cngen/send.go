@@ -104,8 +104,10 @@ func runCall(args []string, stdout, stderr io.Writer) error {
 			if err != nil {
 				return fmt.Errorf("call: the reply to %s: %v (payload %x)", o.msg.Name, err, m.Data)
 			}
-			_, err = fmt.Fprintf(stdout, "%s\n", codec.JSON(v))
-			return err
+			if _, err := fmt.Fprintf(stdout, "%s\n", codec.JSON(v)); err != nil {
+				return err
+			}
+			return o.failed(v)
 		}
 		switch {
 		case errors.Is(err, os.ErrDeadlineExceeded):
@@ -114,6 +116,21 @@ func runCall(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("call: %v", err)
 		}
 	}
+}
+
+// failed is the error a reply's error field holds, when the call
+// declares one: a *cn.CallError for a non-zero errno.
+func (o *outgoing) failed(v codec.Value) error {
+	f := o.msg.Error
+	if f == nil {
+		return nil
+	}
+	for i, g := range v.Type.Fields {
+		if g == f && i < len(v.Fields) {
+			return cn.CallFailed(o.family.Name+"."+o.msg.Name, v.Fields[i].Int64())
+		}
+	}
+	return nil
 }
 
 // prepare parses args, loads the schema, finds the message, encodes its

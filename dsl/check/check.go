@@ -428,25 +428,33 @@ func (c *checker) typeHint(name string) string {
 		}
 		return "; .cn writes " + t
 	}
+	return c.nearest(name, func(consider func(string)) {
+		for n := range c.types {
+			consider(n)
+		}
+		for _, n := range syntax.BuiltinTypes() {
+			consider(n)
+		}
+	})
+}
+
+// nearest is "; did you mean X?" for the candidate, of those each
+// offers, closest to name, when one is close enough; "" otherwise. It
+// is bounded as typeHint says.
+func (c *checker) nearest(name string, each func(consider func(string))) string {
 	if len(name) > maxHintName || c.hints >= maxHints {
 		return ""
 	}
 	c.hints++
 	best, bestDist := "", 3
-	consider := func(n string) {
+	each(func(n string) {
 		if len(n) > len(name)+2 || len(name) > len(n)+2 {
 			return // at least three edits apart
 		}
 		if d := source.EditDistance(name, n); d < bestDist || (d == bestDist && n < best) {
 			best, bestDist = n, d
 		}
-	}
-	for n := range c.types {
-		consider(n)
-	}
-	for _, n := range syntax.BuiltinTypes() {
-		consider(n)
-	}
+	})
 	if best == "" || bestDist > max(1, len(name)/3) {
 		return ""
 	}

@@ -2,6 +2,9 @@ package check
 
 import (
 	"math/big"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/cngen/cngen/dsl/model"
 	"github.com/cngen/cngen/dsl/source"
@@ -104,6 +107,7 @@ func (c *checker) family(fd *syntax.FamilyDecl) *model.Family {
 	if len(fam.Groups) == 0 && idx > 0 && idx <= model.MaxGroup {
 		fam.Groups = []uint32{idx} // the kernel's rule: group = idx
 	}
+	c.eventGroups(fd, fam)
 	if !ok {
 		return nil
 	}
@@ -136,6 +140,12 @@ func (c *checker) message(fd *syntax.FamilyDecl, md *syntax.MessageDecl, names m
 	case md.Reply != nil:
 		m.Reply = c.messageType(md.Reply)
 	}
+	if md.Error != nil {
+		m.Error = c.errorField(md, m)
+	}
+	if len(md.Groups) > 0 && m.Kind != model.Event {
+		c.errs.Add(md.Groups[0].Pos, "%s %s cannot name groups: only an event is broadcast (a group line after a message belongs to it: put the family's group lines first)", md.Kind, md.Name)
+	}
 	if !ok {
 		return nil
 	}
@@ -151,6 +161,93 @@ func (c *checker) message(fd *syntax.FamilyDecl, md *syntax.MessageDecl, names m
 		return nil
 	}
 	return m
+}
+
+// errorField resolves the error clause of a call: an integer field of
+// its reply struct, neither a length nor a selector.
+func (c *checker) errorField(md *syntax.MessageDecl, m *model.Message) *model.Field {
+	name := md.Error.Name
+	switch {
+	case m.Kind != model.Call:
+		c.errs.Add(md.Error.Pos, "%s %s cannot have an error field: only a call's reply carries one", md.Kind, md.Name)
+		return nil
+	case m.Reply == nil:
+		return nil
+	case m.Reply.Kind != model.KindStruct:
+		c.errs.Add(md.Error.Pos, "call %s: error %s needs a struct reply, and %s is not one", md.Name, name, m.Reply)
+		return nil
+	}
+	for _, f := range m.Reply.Fields {
+		if f.Name != name {
+			continue
+		}
+		switch {
+		case f.Type.Kind != model.KindInt:
+			c.errs.Add(md.Error.Pos, "call %s: error field %s is %s: it must be an integer, 0 for success or an errno", md.Name, name, f.Type)
+		case len(f.LengthOf) > 0:
+			c.errs.Add(md.Error.Pos, "call %s: error field %s is the length of %s", md.Name, name, f.LengthOf[0].Name)
+		case f.Dynamic:
+			c.errs.Add(md.Error.Pos, "call %s: error field %s follows a variable-size field: put it at a fixed offset", md.Name, name)
+		default:
+			return f
+		}
+		return nil
+	}
+	c.errs.Add(md.Error.Pos, "call %s: reply %s has no field %s%s", md.Name, m.Reply, name, c.nearest(name, func(consider func(string)) {
+		for _, f := range m.Reply.Fields {
+			consider(f.Name)
+		}
+	}))
+	return nil
+}
+
+// eventGroups resolves the groups of the family's events: the group
+// clause's, each one of the family's, or the family's first.
+func (c *checker) eventGroups(fd *syntax.FamilyDecl, fam *model.Family) {
+	decls := map[string]*syntax.MessageDecl{}
+	for _, it := range fd.Items {
+		if it.Message != nil {
+			decls[it.Message.Name] = it.Message
+		}
+	}
+	for _, m := range fam.Messages {
+		if m.Kind != model.Event {
+			continue
+		}
+		md := decls[m.Name]
+		if len(md.Groups) == 0 {
+			if len(fam.Groups) > 0 {
+				m.Groups = fam.Groups[:1:1]
+			}
+			continue
+		}
+		m.GroupsGiven = true
+		seen := map[uint32]bool{}
+		for _, g := range md.Groups {
+			n, ok := c.u32(g, "group", 1)
+			switch {
+			case !ok:
+			case !slices.Contains(fam.Groups, n):
+				c.errs.Add(g.Pos, "event %s: group %d is not a group of family %s (%s): list it in the family's group line first", m.Name, n, fam.Name, groupList(fam.Groups))
+			case seen[n]:
+				c.errs.Add(g.Pos, "event %s: group %d listed twice", m.Name, n)
+			default:
+				seen[n] = true
+				m.Groups = append(m.Groups, n)
+			}
+		}
+	}
+}
+
+func groupList(gs []uint32) string {
+	if len(gs) == 0 {
+		return "it has none"
+	}
+	var out []string
+	for _, g := range gs {
+		out = append(out, strconv.FormatUint(uint64(g), 10))
+	}
+	return "it has " + strings.Join(out, ", ")
 }
 
 func dirWords(d model.Direction) string {

@@ -209,7 +209,11 @@ func (w *modelWriter) family(f *model.Family) {
 	w.line("family %s doc %q idx %d (%s) groups %v sender %s", f.Name, f.Doc, f.Idx, f.IdxText, f.Groups, f.Sender)
 	w.nested(func() {
 		for _, m := range f.Messages {
-			w.line("%s %s doc %q val %d (%s)", m.Kind, m.Name, m.Doc, m.Val, m.ValText)
+			errField := ""
+			if m.Error != nil {
+				errField = m.Error.Name
+			}
+			w.line("%s %s doc %q val %d (%s) error %q groups %v (given %v)", m.Kind, m.Name, m.Doc, m.Val, m.ValText, errField, m.Groups, m.GroupsGiven)
 			w.nested(func() {
 				w.typeUse("type", m.Type)
 				w.typeUse("reply", m.Reply)
@@ -232,7 +236,7 @@ func TestModelTextCoversModel(t *testing.T) {
 		reflect.TypeFor[model.Field]():   {"Name", "Pos", "Doc", "Type", "Offset", "Dynamic", "Size", "Align", "AlignAttr", "Selector", "LengthOf"},
 		reflect.TypeFor[model.Variant](): {"Pos", "Doc", "Case", "Type"},
 		reflect.TypeFor[model.Family]():  {"Name", "Pos", "Doc", "Idx", "IdxText", "Groups", "Sender", "Messages"},
-		reflect.TypeFor[model.Message](): {"Name", "Pos", "Doc", "Kind", "Val", "ValText", "Type", "Reply"},
+		reflect.TypeFor[model.Message](): {"Name", "Pos", "Doc", "Kind", "Val", "ValText", "Type", "Reply", "Error", "Groups", "GroupsGiven"},
 	}
 	for rt, want := range written {
 		var got []string

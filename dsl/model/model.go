@@ -283,6 +283,18 @@ type Message struct {
 	ValText string
 	Type    *Type // send/call request, or event payload
 	Reply   *Type // call only
+	// Error is, for a call that declares one (`error FIELD`), the
+	// integer field of its reply struct that tells how the call went: 0
+	// for success, else an errno (a negative value is a negated errno, as
+	// the kernel writes them). nil when the call declares none.
+	Error *Field
+	// Groups are, for an event, the multicast groups it is broadcast
+	// to: those its group clause names, else the family's first group;
+	// empty when the family has no group (the event is then unicast
+	// only), and for other messages.
+	Groups []uint32
+	// GroupsGiven reports an event's own group clause.
+	GroupsGiven bool
 }
 
 // Directions lists the directions the message occupies: send → out,

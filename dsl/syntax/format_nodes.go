@@ -305,7 +305,12 @@ func (p *printer) familyItem(it *FamilyItem) {
 		return
 	}
 	p.tok("group")
-	for i, g := range it.Groups {
+	p.groups(it.Groups)
+}
+
+// groups prints a list of groups, comma after each but the last.
+func (p *printer) groups(gs []*Expr) {
+	for i, g := range gs {
 		if i > 0 {
 			p.glue()
 			p.tok(",")
@@ -329,6 +334,14 @@ func (p *printer) message(m *MessageDecl) {
 		p.cell()
 		p.tok("->")
 		p.typeExpr(m.Reply)
+	}
+	if m.Error != nil {
+		p.tok("error")
+		p.tok(m.Error.Name)
+	}
+	if len(m.Groups) > 0 {
+		p.tok("group")
+		p.groups(m.Groups)
 	}
 }
 

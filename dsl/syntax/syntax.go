@@ -212,7 +212,9 @@ type FamilyItem struct {
 }
 
 // MessageDecl is `send|event NAME val N TYPE` or
-// `call NAME val N TYPE -> TYPE`.
+// `call NAME val N TYPE -> TYPE`, then, for a call, `error FIELD` (the
+// reply's field that carries an errno) and, for an event, `group N, M`
+// (the groups it is broadcast to).
 type MessageDecl struct {
 	Pos    source.Pos
 	EndPos source.Pos
@@ -222,6 +224,8 @@ type MessageDecl struct {
 	Val    *Expr     `parser:"'val' @@"`
 	Type   *TypeExpr `parser:"@@"`
 	Reply  *TypeExpr `parser:"('->' @@)?"`
+	Error  *Ident    `parser:"('error' @@)?"`
+	Groups []*Expr   `parser:"('group' @@ (',' @@)*)?"`
 }
 
 // Expr is an integer constant expression: operands joined by binary

@@ -222,7 +222,8 @@ func NewEchoClient(ep cn.Endpoint, d *cn.Dispatcher, peer uint32, opts ...cn.Cli
 // Ping is answered with the same id and payload.
 //
 // Ping sends req to the peer as call "ping" and waits for the reply, matched
-// by seq and ack+1, until ctx is done: give ctx a deadline.
+// by seq and ack+1, until ctx is done: give ctx a deadline. When the peer's
+// handler fails it sends no reply: the wait ends at ctx's deadline.
 func (c *EchoClient) Ping(ctx context.Context, req *PingReq) (*PingReply, error) {
 	reply := new(PingReply)
 	if err := c.c.Call(ctx, EchoPingVal, req, reply); err != nil {
@@ -232,8 +233,8 @@ func (c *EchoClient) Ping(ctx context.Context, req *PingReq) (*PingReply, error)
 }
 
 // Subscribe registers h for the events of family echo with the client's
-// Dispatcher and joins the family's groups on its endpoint. Either all of
-// that happens or, with an error, none.
+// Dispatcher and joins the family's group 23 on its endpoint, where its
+// events are broadcast. Either all of that happens or, with an error, none.
 func (c *EchoClient) Subscribe(h EchoHandler) error {
 	return c.c.Subscribe(echoRoutes(h))
 }
@@ -310,8 +311,8 @@ func (e *EchoEvents) Tick(ev *Tick, to cn.Addr) error {
 	return cn.SendBinary(e.out, cn.ID{Idx: EchoIdx, Val: EchoTickVal}, ev, to)
 }
 
-// BroadcastTick sends ev as event "tick" to the family's group 23, which
-// every subscribed client has joined.
+// BroadcastTick sends ev as event "tick" to its group 23, which every
+// subscribed client has joined.
 func (e *EchoEvents) BroadcastTick(ev *Tick) error {
 	return e.Tick(ev, cn.Addr{Group: EchoGroup})
 }

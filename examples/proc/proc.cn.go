@@ -963,8 +963,8 @@ func (c *ProcClient) Control(msg *ProcInput) error {
 }
 
 // Subscribe registers h for the events of family proc with the client's
-// Dispatcher and joins the family's groups on its endpoint. Either all of
-// that happens or, with an error, none.
+// Dispatcher and joins the family's group 1 on its endpoint, where its
+// events are broadcast. Either all of that happens or, with an error, none.
 func (c *ProcClient) Subscribe(h ProcHandler) error {
 	return c.c.Subscribe(procRoutes(h), cn.KernelOnly())
 }

@@ -236,6 +236,21 @@ func groups(f *model.Family) string {
 	return strings.Join(gs, ", ")
 }
 
+// eventGroups says where an event is broadcast.
+func eventGroups(m *model.Message) string {
+	if len(m.Groups) == 0 {
+		return "unicast"
+	}
+	var gs []string
+	for _, g := range m.Groups {
+		gs = append(gs, fmt.Sprint(g))
+	}
+	if len(gs) == 1 {
+		return "group " + gs[0]
+	}
+	return "groups " + strings.Join(gs, ", ")
+}
+
 func sender(s model.Sender) string {
 	if s == model.SenderKernel {
 		return "`kernel`: only messages from the kernel (source port 0) are accepted"
@@ -258,7 +273,14 @@ func (w *writer) messages(f *model.Family) {
 		if m.Reply != nil {
 			reply = w.payloadRef(m, true)
 		}
-		rows = append(rows, []string{m.Kind.String(), code(m.Name), code(m.ValText), directions[m.Kind],
+		if m.Error != nil {
+			reply += ", errno in " + code(m.Error.Name)
+		}
+		dir := directions[m.Kind]
+		if m.Kind == model.Event {
+			dir += ", " + eventGroups(m)
+		}
+		rows = append(rows, []string{m.Kind.String(), code(m.Name), code(m.ValText), dir,
 			w.payloadRef(m, false), reply, docCell(m.Doc)})
 	}
 	w.table([]string{"Kind", "Message", "Val", "Direction", "Payload", "Reply", "Doc"}, rows)

@@ -239,8 +239,8 @@ func (c *DmClient) Reply(msg *DmUlogRequest) error {
 }
 
 // Subscribe registers h for the events of family dm with the client's
-// Dispatcher and joins the family's groups on its endpoint. Either all of
-// that happens or, with an error, none.
+// Dispatcher and joins the family's group 7 on its endpoint, where its
+// events are broadcast. Either all of that happens or, with an error, none.
 func (c *DmClient) Subscribe(h DmHandler) error {
 	return c.c.Subscribe(dmRoutes(h), cn.KernelOnly())
 }
@@ -322,8 +322,8 @@ func (e *DmEvents) Request(ev *DmUlogRequest, to cn.Addr) error {
 	return cn.SendBinary(e.out, cn.ID{Idx: DmIdx, Val: DmRequestVal}, ev, to)
 }
 
-// BroadcastRequest sends ev as event "request" to the family's group 7,
-// which every subscribed client has joined.
+// BroadcastRequest sends ev as event "request" to its group 7, which every
+// subscribed client has joined.
 func (e *DmEvents) BroadcastRequest(ev *DmUlogRequest) error {
 	return e.Request(ev, cn.Addr{Group: DmGroup})
 }

@@ -213,6 +213,100 @@ func (c *CString32) Set(s string) error {
 	return cnimpl.SetCString(c[:], s)
 }
 
+// LookupReq is the struct lookup_req of the schema.
+type LookupReq struct {
+	Key CString16
+}
+
+// lookupReqLayout names the field a short buffer ends in.
+var lookupReqLayout = cnimpl.Layout{Type: "lookup_req", Spans: []cnimpl.Span{
+	{Name: "key", Off: 0, Need: 16},
+}}
+
+// Size returns the number of bytes AppendBinary appends.
+func (x *LookupReq) Size() int {
+	return 16
+}
+
+// AppendBinary appends the encoding of x to b. Padding is zeros; length
+// fields hold the lengths of the fields they size.
+func (x *LookupReq) AppendBinary(b []byte) ([]byte, error) {
+	b, w := cnimpl.Extend(b, 16)
+	copy(w[:16], x.Key[:])
+	return b, nil
+}
+
+// MarshalBinary returns the encoding of x.
+func (x *LookupReq) MarshalBinary() ([]byte, error) {
+	return x.AppendBinary(make([]byte, 0, x.Size()))
+}
+
+// UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
+// slices and strings in x are reused.
+func (x *LookupReq) UnmarshalBinary(b []byte) error {
+	if len(b) < 16 {
+		return lookupReqLayout.Short(len(b))
+	}
+	copy(x.Key[:], b[0:16])
+	return nil
+}
+
+// CString16 is a cstring[16]: text NUL-padded to 16 bytes.
+type CString16 [16]byte
+
+// String returns the text up to the first NUL.
+func (c CString16) String() string {
+	return cnimpl.CStringText(c[:])
+}
+
+// Set stores s, NUL-padded. It fails, leaving c as it was, when s holds a
+// NUL or does not fit with its NUL in 16 bytes.
+func (c *CString16) Set(s string) error {
+	return cnimpl.SetCString(c[:], s)
+}
+
+// LookupReply carries the outcome of a lookup: status is 0 or an errno.
+type LookupReply struct {
+	Status int32
+	Value  uint64
+}
+
+// lookupReplyLayout names the field a short buffer ends in.
+var lookupReplyLayout = cnimpl.Layout{Type: "lookup_reply", Spans: []cnimpl.Span{
+	{Name: "status", Off: 0, Need: 4},
+	{Name: "value", Off: 8, Need: 8},
+}}
+
+// Size returns the number of bytes AppendBinary appends.
+func (x *LookupReply) Size() int {
+	return 16
+}
+
+// AppendBinary appends the encoding of x to b. Padding is zeros; length
+// fields hold the lengths of the fields they size.
+func (x *LookupReply) AppendBinary(b []byte) ([]byte, error) {
+	b, w := cnimpl.Extend(b, 16)
+	binary.NativeEndian.PutUint32(w, uint32(x.Status))
+	binary.NativeEndian.PutUint64(w[8:], x.Value)
+	return b, nil
+}
+
+// MarshalBinary returns the encoding of x.
+func (x *LookupReply) MarshalBinary() ([]byte, error) {
+	return x.AppendBinary(make([]byte, 0, x.Size()))
+}
+
+// UnmarshalBinary decodes b into x. Bytes beyond what x holds are ignored;
+// slices and strings in x are reused.
+func (x *LookupReply) UnmarshalBinary(b []byte) error {
+	if len(b) < 16 {
+		return lookupReplyLayout.Short(len(b))
+	}
+	x.Status = int32(binary.NativeEndian.Uint32(b))
+	x.Value = binary.NativeEndian.Uint64(b[8:])
+	return nil
+}
+
 // echo answers pings and broadcasts ticks. Its idx is above 32, the
 // number of multicast groups a connector socket has, so its groups are
 // given.
@@ -229,8 +323,14 @@ const (
 	EchoTickVal uint32 = 2
 	// EchoStopVal is the val of send stop of family echo: [Shutdown] to the peer.
 	EchoStopVal uint32 = 3
+	// log lines go to the second group, for the clients that want them.
+	//
 	// EchoLogVal is the val of event log of family echo: [string] from the peer.
 	EchoLogVal uint32 = 4
+	// lookup fails with the errno in status.
+	//
+	// EchoLookupVal is the val of call lookup of family echo: request [LookupReq], reply [LookupReply].
+	EchoLookupVal uint32 = 5
 )
 
 // EchoGroups are the multicast groups family echo broadcasts to.
@@ -254,7 +354,8 @@ func NewEchoClient(ep cn.Endpoint, d *cn.Dispatcher, peer uint32, opts ...cn.Cli
 // Ping waits for the matching pong.
 //
 // Ping sends req to the peer as call "ping" and waits for the reply, matched
-// by seq and ack+1, until ctx is done: give ctx a deadline.
+// by seq and ack+1, until ctx is done: give ctx a deadline. When the peer's
+// handler fails it sends no reply: the wait ends at ctx's deadline.
 func (c *EchoClient) Ping(ctx context.Context, req *PingReq) (*PingReply, error) {
 	reply := new(PingReply)
 	if err := c.c.Call(ctx, EchoPingVal, req, reply); err != nil {
@@ -268,9 +369,24 @@ func (c *EchoClient) Stop(msg *Shutdown) error {
 	return c.c.Send(EchoStopVal, msg)
 }
 
+// Lookup fails with the errno in status.
+//
+// Lookup sends req to the peer as call "lookup" and waits for the reply,
+// matched by seq and ack+1, until ctx is done: give ctx a deadline. A reply
+// whose status is not 0 is returned with a [*cn.CallError] holding that
+// errno.
+func (c *EchoClient) Lookup(ctx context.Context, req *LookupReq) (*LookupReply, error) {
+	reply := new(LookupReply)
+	if err := c.c.Call(ctx, EchoLookupVal, req, reply); err != nil {
+		return nil, err
+	}
+	return reply, cn.CallFailed("echo.lookup", int64(reply.Status))
+}
+
 // Subscribe registers h for the events of family echo with the client's
-// Dispatcher and joins the family's groups on its endpoint. Either all of
-// that happens or, with an error, none.
+// Dispatcher and joins the family's groups 20 and 21 on its endpoint, where
+// its events are broadcast. Either all of that happens or, with an error,
+// none.
 func (c *EchoClient) Subscribe(h EchoHandler) error {
 	return c.c.Subscribe(echoRoutes(h))
 }
@@ -290,6 +406,8 @@ type EchoHandler interface {
 	//
 	// Tick handles each event "tick".
 	Tick(r *cn.Request, ev *Tick)
+	// Log lines go to the second group, for the clients that want them.
+	//
 	// Log handles each event "log".
 	Log(r *cn.Request, ev string)
 }
@@ -324,6 +442,13 @@ type EchoServer interface {
 	Ping(r *cn.Request, req *PingReq) (*PingReply, error)
 	// Stop handles each send "stop".
 	Stop(r *cn.Request, msg *Shutdown)
+	// Lookup fails with the errno in status.
+	//
+	// Lookup answers each call "lookup": the reply goes back to the caller, or
+	// when it returns an error, the reply it returns (or a zero one) with status
+	// set to the error's errno (a syscall.Errno as it is, else EIO; ETIMEDOUT
+	// and ECANCELED for a context's).
+	Lookup(r *cn.Request, req *LookupReq) (*LookupReply, error)
 }
 
 // RegisterEchoServer registers srv with d for the sends and calls of family
@@ -333,6 +458,16 @@ func RegisterEchoServer(d *cn.Dispatcher, srv EchoServer) error {
 	return cn.Register(d, []cn.Route{
 		cn.OnCall(cn.ID{Idx: EchoIdx, Val: EchoPingVal}, "echo.ping", srv.Ping),
 		cn.On(cn.ID{Idx: EchoIdx, Val: EchoStopVal}, "echo.stop", srv.Stop),
+		cn.OnCall(cn.ID{Idx: EchoIdx, Val: EchoLookupVal}, "echo.lookup", func(r *cn.Request, req *LookupReq) (*LookupReply, error) {
+			reply, err := srv.Lookup(r, req)
+			if err != nil {
+				if reply == nil {
+					reply = new(LookupReply)
+				}
+				reply.Status = int32(cn.Errno(err))
+			}
+			return reply, nil
+		}),
 	})
 }
 
@@ -355,21 +490,23 @@ func (e *EchoEvents) Tick(ev *Tick, to cn.Addr) error {
 	return cn.SendBinary(e.out, cn.ID{Idx: EchoIdx, Val: EchoTickVal}, ev, to)
 }
 
-// BroadcastTick sends ev as event "tick" to the family's group 20, which
-// every subscribed client has joined.
+// BroadcastTick sends ev as event "tick" to its group 20, which every
+// subscribed client has joined.
 func (e *EchoEvents) BroadcastTick(ev *Tick) error {
 	return e.Tick(ev, cn.Addr{Group: EchoGroups[0]})
 }
 
+// Log lines go to the second group, for the clients that want them.
+//
 // Log sends ev as event "log" to the port and group of to.
 func (e *EchoEvents) Log(ev string, to cn.Addr) error {
 	return cn.SendBinary(e.out, cn.ID{Idx: EchoIdx, Val: EchoLogVal}, &echoLogPayload{v: ev}, to)
 }
 
-// BroadcastLog sends ev as event "log" to the family's group 20, which every
+// BroadcastLog sends ev as event "log" to its group 21, which every
 // subscribed client has joined.
 func (e *EchoEvents) BroadcastLog(ev string) error {
-	return e.Log(ev, cn.Addr{Group: EchoGroups[0]})
+	return e.Log(ev, cn.Addr{Group: EchoGroups[1]})
 }
 
 // echoLogPayload carries echo.log, a string, through the runtime's codecs.

@@ -8,9 +8,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"runtime"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -42,6 +44,20 @@ func (s *echoServer) Ping(r *cn.Request, req *echo.PingReq) (*echo.PingReply, er
 		return nil, errSilent
 	}
 	return &echo.PingReply{ID: req.ID, ServerTimeNS: uint64(r.From), Payload: req.Payload}, nil
+}
+
+var errBroken = errors.New("echo: the store is broken")
+
+// Lookup finds the value of a key: "missing" is not found, "broken" fails
+// with an error that is no errno.
+func (s *echoServer) Lookup(r *cn.Request, req *echo.LookupReq) (*echo.LookupReply, error) {
+	switch req.Key.String() {
+	case "missing":
+		return nil, fmt.Errorf("lookup: %w", syscall.ENOENT)
+	case "broken":
+		return &echo.LookupReply{Value: 9}, errBroken
+	}
+	return &echo.LookupReply{Value: uint64(len(req.Key.String()))}, nil
 }
 
 func (s *echoServer) Stop(r *cn.Request, msg *echo.Shutdown) {
@@ -160,6 +176,33 @@ func (e *echoSetup) checkDeadline(t *testing.T) {
 	}
 }
 
+// checkLookup: a call with an error field returns the server's error as
+// an errno at once, not at the call's deadline; success as before.
+func (e *echoSetup) checkLookup(t *testing.T) {
+	ctx := timeout(t, time.Minute)
+	lookup := func(key string) (*echo.LookupReply, error) {
+		var req echo.LookupReq
+		req.Key.Set(key)
+		return e.client.Lookup(ctx, &req)
+	}
+	reply, err := lookup("four")
+	if err != nil || reply.Value != 4 || reply.Status != 0 {
+		t.Errorf("lookup four = %+v, %v", reply, err)
+	}
+	_, err = lookup("missing")
+	var ce *cn.CallError
+	if !errors.Is(err, syscall.ENOENT) || !errors.Is(err, fs.ErrNotExist) || !errors.As(err, &ce) || ce.Call != "echo.lookup" {
+		t.Errorf("lookup missing = %v, want a *cn.CallError matching ENOENT", err)
+	}
+	reply, err = lookup("broken")
+	if !errors.Is(err, syscall.EIO) || reply == nil || reply.Value != 9 || reply.Status != int32(syscall.EIO) {
+		t.Errorf("lookup broken = %+v, %v; want the server's reply with EIO", reply, err)
+	}
+	if ctx.Err() != nil {
+		t.Errorf("the calls waited for their deadline: %v", ctx.Err())
+	}
+}
+
 // checkSend: a send reaches the server's method, from the client's port.
 func (e *echoSetup) checkSend(t *testing.T) {
 	var msg echo.Shutdown
@@ -191,7 +234,12 @@ func (e *echoSetup) checkEvents(t *testing.T) {
 	if err := events.Log("hello", cn.Addr{Port: e.cliPort}); err != nil {
 		t.Fatal(err)
 	}
-	for i, want := range []any{echo.Tick{N: 1, UptimeNS: 2}, "hello"} {
+	// log is broadcast to group 21, the family's second, which Subscribe
+	// joined for it.
+	if err := events.BroadcastLog("to all"); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []any{echo.Tick{N: 1, UptimeNS: 2}, "hello", "to all"} {
 		if diff := cmp.Diff(want, h.next(t)); diff != "" {
 			t.Errorf("event %d (-want +got):\n%s", i, diff)
 		}
@@ -221,6 +269,8 @@ func TestEchoConcurrentCalls(t *testing.T) { fakeEcho(t).checkConcurrentPings(t)
 func TestEchoDeadline(t *testing.T) { fakeEcho(t).checkDeadline(t) }
 
 func TestEchoSend(t *testing.T) { fakeEcho(t).checkSend(t) }
+
+func TestEchoLookup(t *testing.T) { fakeEcho(t).checkLookup(t) }
 
 func TestEchoEvents(t *testing.T) { fakeEcho(t).checkEvents(t) }
 
@@ -271,8 +321,34 @@ func TestIntegrationEcho(t *testing.T) {
 	t.Run("concurrent calls", e.checkConcurrentPings)
 	t.Run("deadline", e.checkDeadline)
 	t.Run("send", e.checkSend)
+	t.Run("error reply", e.checkLookup)
 	t.Run("events", e.checkEvents)
 	if st := e.cliD.Stats(); st.Overruns+st.Malformed+st.Panics+st.Invalid != 0 {
 		t.Errorf("client Stats %+v", st)
+	}
+}
+
+// TestEchoEventGroups: each event goes to its own group: a listener in
+// group 20 alone gets tick, and not log, which goes to group 21.
+func TestEchoEventGroups(t *testing.T) {
+	bus := cntest.NewBus()
+	listener, peer := bus.Dial(), bus.Dial()
+	var d cn.Dispatcher
+	h := &echoHandler{got: make(chan any, 2)}
+	if err := echo.RegisterEcho(&d, h); err != nil {
+		t.Fatal(err)
+	}
+	serveUntilCleanup(t, &d, listener)
+	listener.JoinGroup(echo.EchoGroups[0])
+	events := echo.NewEchoEvents(peer)
+	if err := events.BroadcastLog("not for group 20"); err != nil {
+		t.Fatal(err)
+	}
+	if err := events.BroadcastTick(&echo.Tick{N: 5}); err != nil {
+		t.Fatal(err)
+	}
+	// The bus delivers in order: the log, had it come, would be first.
+	if diff := cmp.Diff(echo.Tick{N: 5}, h.next(t)); diff != "" {
+		t.Errorf("first event (-want +got):\n%s", diff)
 	}
 }

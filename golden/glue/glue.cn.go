@@ -232,7 +232,8 @@ func NewShopClient(ep cn.Endpoint, d *cn.Dispatcher, peer uint32, opts ...cn.Cli
 // Get looks an item up.
 //
 // Get sends req to the peer as call "get" and waits for the reply, matched
-// by seq and ack+1, until ctx is done: give ctx a deadline.
+// by seq and ack+1, until ctx is done: give ctx a deadline. When the peer's
+// handler fails it sends no reply: the wait ends at ctx's deadline.
 func (c *ShopClient) Get(ctx context.Context, req *Item) (*Item, error) {
 	reply := new(Item)
 	if err := c.c.Call(ctx, ShopGetVal, req, reply); err != nil {
@@ -242,7 +243,8 @@ func (c *ShopClient) Get(ctx context.Context, req *Item) (*Item, error) {
 }
 
 // Count sends req to the peer as call "count" and waits for the reply,
-// matched by seq and ack+1, until ctx is done: give ctx a deadline.
+// matched by seq and ack+1, until ctx is done: give ctx a deadline. When the
+// peer's handler fails it sends no reply: the wait ends at ctx's deadline.
 func (c *ShopClient) Count(ctx context.Context, req uint32) (string, error) {
 	reply := new(shopCountReplyPayload)
 	if err := c.c.Call(ctx, ShopCountVal, &shopCountPayload{v: req}, reply); err != nil {
@@ -252,7 +254,8 @@ func (c *ShopClient) Count(ctx context.Context, req uint32) (string, error) {
 }
 
 // Paint sends req to the peer as call "paint" and waits for the reply,
-// matched by seq and ack+1, until ctx is done: give ctx a deadline.
+// matched by seq and ack+1, until ctx is done: give ctx a deadline. When the
+// peer's handler fails it sends no reply: the wait ends at ctx's deadline.
 func (c *ShopClient) Paint(ctx context.Context, req Color) (CString12, error) {
 	reply := new(shopPaintReplyPayload)
 	if err := c.c.Call(ctx, ShopPaintVal, &shopPaintPayload{v: req}, reply); err != nil {
@@ -262,7 +265,8 @@ func (c *ShopClient) Paint(ctx context.Context, req Color) (CString12, error) {
 }
 
 // List sends req to the peer as call "list" and waits for the reply, matched
-// by seq and ack+1, until ctx is done: give ctx a deadline.
+// by seq and ack+1, until ctx is done: give ctx a deadline. When the peer's
+// handler fails it sends no reply: the wait ends at ctx's deadline.
 func (c *ShopClient) List(ctx context.Context, req bool) ([]Item, error) {
 	reply := new(shopListReplyPayload)
 	if err := c.c.Call(ctx, ShopListVal, &shopListPayload{v: req}, reply); err != nil {
@@ -272,7 +276,8 @@ func (c *ShopClient) List(ctx context.Context, req bool) ([]Item, error) {
 }
 
 // Mask sends req to the peer as call "mask" and waits for the reply, matched
-// by seq and ack+1, until ctx is done: give ctx a deadline.
+// by seq and ack+1, until ctx is done: give ctx a deadline. When the peer's
+// handler fails it sends no reply: the wait ends at ctx's deadline.
 func (c *ShopClient) Mask(ctx context.Context, req [2]uint16) (Perm, error) {
 	reply := new(shopMaskReplyPayload)
 	if err := c.c.Call(ctx, ShopMaskVal, &shopMaskPayload{v: req}, reply); err != nil {
@@ -282,7 +287,8 @@ func (c *ShopClient) Mask(ctx context.Context, req [2]uint16) (Perm, error) {
 }
 
 // Raw sends req to the peer as call "raw" and waits for the reply, matched
-// by seq and ack+1, until ctx is done: give ctx a deadline.
+// by seq and ack+1, until ctx is done: give ctx a deadline. When the peer's
+// handler fails it sends no reply: the wait ends at ctx's deadline.
 func (c *ShopClient) Raw(ctx context.Context, req *Word) ([]byte, error) {
 	reply := new(shopRawReplyPayload)
 	if err := c.c.Call(ctx, ShopRawVal, req, reply); err != nil {
@@ -302,8 +308,8 @@ func (c *ShopClient) Blob(msg []byte) error {
 }
 
 // Subscribe registers h for the events of family shop with the client's
-// Dispatcher and joins the family's groups on its endpoint. Either all of
-// that happens or, with an error, none.
+// Dispatcher and joins the family's group 7 on its endpoint, where its
+// events are broadcast. Either all of that happens or, with an error, none.
 func (c *ShopClient) Subscribe(h ShopHandler) error {
 	return c.c.Subscribe(shopRoutes(h))
 }
@@ -436,8 +442,8 @@ func (e *ShopEvents) Added(ev *Item, to cn.Addr) error {
 	return cn.SendBinary(e.out, cn.ID{Idx: ShopIdx, Val: ShopAddedVal}, ev, to)
 }
 
-// BroadcastAdded sends ev as event "added" to the family's group 7, which
-// every subscribed client has joined.
+// BroadcastAdded sends ev as event "added" to its group 7, which every
+// subscribed client has joined.
 func (e *ShopEvents) BroadcastAdded(ev *Item) error {
 	return e.Added(ev, cn.Addr{Group: ShopGroup})
 }
@@ -447,8 +453,8 @@ func (e *ShopEvents) Renamed(ev string, to cn.Addr) error {
 	return cn.SendBinary(e.out, cn.ID{Idx: ShopIdx, Val: ShopRenamedVal}, &shopRenamedPayload{v: ev}, to)
 }
 
-// BroadcastRenamed sends ev as event "renamed" to the family's group 7,
-// which every subscribed client has joined.
+// BroadcastRenamed sends ev as event "renamed" to its group 7, which every
+// subscribed client has joined.
 func (e *ShopEvents) BroadcastRenamed(ev string) error {
 	return e.Renamed(ev, cn.Addr{Group: ShopGroup})
 }
@@ -458,8 +464,8 @@ func (e *ShopEvents) Colored(ev Color, to cn.Addr) error {
 	return cn.SendBinary(e.out, cn.ID{Idx: ShopIdx, Val: ShopColoredVal}, &shopColoredPayload{v: ev}, to)
 }
 
-// BroadcastColored sends ev as event "colored" to the family's group 7,
-// which every subscribed client has joined.
+// BroadcastColored sends ev as event "colored" to its group 7, which every
+// subscribed client has joined.
 func (e *ShopEvents) BroadcastColored(ev Color) error {
 	return e.Colored(ev, cn.Addr{Group: ShopGroup})
 }
@@ -469,8 +475,8 @@ func (e *ShopEvents) Batch(ev []Item, to cn.Addr) error {
 	return cn.SendBinary(e.out, cn.ID{Idx: ShopIdx, Val: ShopBatchVal}, &shopBatchPayload{v: ev}, to)
 }
 
-// BroadcastBatch sends ev as event "batch" to the family's group 7, which
-// every subscribed client has joined.
+// BroadcastBatch sends ev as event "batch" to its group 7, which every
+// subscribed client has joined.
 func (e *ShopEvents) BroadcastBatch(ev []Item) error {
 	return e.Batch(ev, cn.Addr{Group: ShopGroup})
 }
@@ -984,8 +990,8 @@ func (c *WatchClient) Start(msg uint32) error {
 }
 
 // Subscribe registers h for the events of family watch with the client's
-// Dispatcher and joins the family's groups on its endpoint. Either all of
-// that happens or, with an error, none.
+// Dispatcher and joins the family's group 8 on its endpoint, where its
+// events are broadcast. Either all of that happens or, with an error, none.
 func (c *WatchClient) Subscribe(h WatchHandler) error {
 	return c.c.Subscribe(watchRoutes(h), cn.KernelOnly())
 }
@@ -1064,8 +1070,8 @@ func (e *WatchEvents) Seen(ev *Item, to cn.Addr) error {
 	return cn.SendBinary(e.out, cn.ID{Idx: WatchIdx, Val: WatchSeenVal}, ev, to)
 }
 
-// BroadcastSeen sends ev as event "seen" to the family's group 8, which
-// every subscribed client has joined.
+// BroadcastSeen sends ev as event "seen" to its group 8, which every
+// subscribed client has joined.
 func (e *WatchEvents) BroadcastSeen(ev *Item) error {
 	return e.Seen(ev, cn.Addr{Group: WatchGroup})
 }
@@ -1122,7 +1128,8 @@ func NewQuietClient(ep cn.Endpoint, d *cn.Dispatcher, peer uint32, opts ...cn.Cl
 }
 
 // Ask sends req to the peer as call "ask" and waits for the reply, matched
-// by seq and ack+1, until ctx is done: give ctx a deadline.
+// by seq and ack+1, until ctx is done: give ctx a deadline. When the peer's
+// handler fails it sends no reply: the wait ends at ctx's deadline.
 func (c *QuietClient) Ask(ctx context.Context, req uint64) (int64, error) {
 	reply := new(quietAskReplyPayload)
 	if err := c.c.Call(ctx, QuietAskVal, &quietAskPayload{v: req}, reply); err != nil {

@@ -548,8 +548,8 @@ func (c *KvpClient) Reply(msg *HvKvpMsg) error {
 }
 
 // Subscribe registers h for the events of family kvp with the client's
-// Dispatcher and joins the family's groups on its endpoint. Either all of
-// that happens or, with an error, none.
+// Dispatcher and joins the family's group 9 on its endpoint, where its
+// events are broadcast. Either all of that happens or, with an error, none.
 func (c *KvpClient) Subscribe(h KvpHandler) error {
 	return c.c.Subscribe(kvpRoutes(h), cn.KernelOnly())
 }

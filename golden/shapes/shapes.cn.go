@@ -1485,7 +1485,8 @@ func NewShapesClient(ep cn.Endpoint, d *cn.Dispatcher, peer uint32, opts ...cn.C
 // Ping asks for a pong.
 //
 // Ping sends req to the peer as call "ping" and waits for the reply, matched
-// by seq and ack+1, until ctx is done: give ctx a deadline.
+// by seq and ack+1, until ctx is done: give ctx a deadline. When the peer's
+// handler fails it sends no reply: the wait ends at ctx's deadline.
 func (c *ShapesClient) Ping(ctx context.Context, req *Point) (*Point, error) {
 	reply := new(Point)
 	if err := c.c.Call(ctx, ShapesPingVal, req, reply); err != nil {
@@ -1500,8 +1501,8 @@ func (c *ShapesClient) Poke(msg *Fixed) error {
 }
 
 // Subscribe registers h for the events of family shapes with the client's
-// Dispatcher and joins the family's groups on its endpoint. Either all of
-// that happens or, with an error, none.
+// Dispatcher and joins the family's group 7 on its endpoint, where its
+// events are broadcast. Either all of that happens or, with an error, none.
 func (c *ShapesClient) Subscribe(h ShapesHandler) error {
 	return c.c.Subscribe(shapesRoutes(h))
 }
@@ -1577,8 +1578,8 @@ func (e *ShapesEvents) Tick(ev *Record, to cn.Addr) error {
 	return cn.SendBinary(e.out, cn.ID{Idx: ShapesIdx, Val: ShapesTickVal}, ev, to)
 }
 
-// BroadcastTick sends ev as event "tick" to the family's group 7, which
-// every subscribed client has joined.
+// BroadcastTick sends ev as event "tick" to its group 7, which every
+// subscribed client has joined.
 func (e *ShapesEvents) BroadcastTick(ev *Record) error {
 	return e.Tick(ev, cn.Addr{Group: ShapesGroup})
 }

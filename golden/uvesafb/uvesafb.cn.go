@@ -251,8 +251,8 @@ func (c *UvesafbClient) Result(msg *UvesafbTask) error {
 }
 
 // Subscribe registers h for the events of family uvesafb with the client's
-// Dispatcher and joins the family's groups on its endpoint. Either all of
-// that happens or, with an error, none.
+// Dispatcher and joins the family's group 4 on its endpoint, where its
+// events are broadcast. Either all of that happens or, with an error, none.
 func (c *UvesafbClient) Subscribe(h UvesafbHandler) error {
 	return c.c.Subscribe(uvesafbRoutes(h), cn.KernelOnly())
 }

@@ -420,8 +420,8 @@ func (c *VssClient) Reply(msg *HvVssMsg) error {
 }
 
 // Subscribe registers h for the events of family vss with the client's
-// Dispatcher and joins the family's groups on its endpoint. Either all of
-// that happens or, with an error, none.
+// Dispatcher and joins the family's group 10 on its endpoint, where its
+// events are broadcast. Either all of that happens or, with an error, none.
 func (c *VssClient) Subscribe(h VssHandler) error {
 	return c.c.Subscribe(vssRoutes(h), cn.KernelOnly())
 }

@@ -354,8 +354,8 @@ func (c *W1Client) Request(msg *W1NetlinkMsg) error {
 }
 
 // Subscribe registers h for the events of family w1 with the client's
-// Dispatcher and joins the family's groups on its endpoint. Either all of
-// that happens or, with an error, none.
+// Dispatcher and joins the family's group 3 on its endpoint, where its
+// events are broadcast. Either all of that happens or, with an error, none.
 func (c *W1Client) Subscribe(h W1Handler) error {
 	return c.c.Subscribe(w1Routes(h), cn.KernelOnly())
 }
