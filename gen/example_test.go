@@ -93,6 +93,9 @@ family demo idx 0x123 {
 	// func (c *DemoClient) Ping(ctx context.Context, req *Ping) (*Ping, error) {
 	// func (c *DemoClient) Subscribe(h DemoHandler) error {
 	// func (c *DemoClient) Unsubscribe() error {
+	// type DemoIncoming interface {
+	// type DemoTickIncoming struct {
+	// func (c *DemoClient) Events(ctx context.Context) iter.Seq2[DemoIncoming, error] {
 	// type DemoHandler interface {
 	// 	Tick(r *cn.Request, ev *Tick)
 	// func RegisterDemo(d *cn.Dispatcher, h DemoHandler) error {

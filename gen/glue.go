@@ -305,6 +305,54 @@ func (gl *glue) subscribe() {
 	g.add(comments(unsub)...)
 	g.f.Func().Params(gl.recv()).Id("Unsubscribe").Params().Error().Block(
 		jen.Return(jen.Id("c").Dot("c").Dot("Unsubscribe").Call()))
+	gl.incoming()
+}
+
+// incoming emits what the client's Events yields: an interface, a type
+// per event with the sender's port, the seq and the payload, and the
+// Events method.
+func (gl *glue) incoming() {
+	g, n := gl.g, gl.n
+	var kinds []string
+	var routes []jen.Code
+	for _, m := range gl.events {
+		kinds = append(kinds, "*"+n.incomingOf[m])
+	}
+	g.add(comments(n.incoming + " is an event of family " + gl.fam.Name + " as [" + n.client + ".Events] yields it: " + strings.Join(kinds, ", ") + ".")...)
+	g.f.Type().Id(n.incoming).Interface(
+		jen.Comment("Event is the name of the event in the schema."),
+		jen.Id("Event").Params().String(),
+	)
+	for _, m := range gl.events {
+		p := gl.payload(payloadKey{m, false}, m.Type)
+		id := n.incomingOf[m]
+		g.add(comments(id + " is event " + strconv.Quote(m.Name) + " of family " + gl.fam.Name + ", as [" + n.client + ".Events] yields it.")...)
+		g.f.Type().Id(id).Struct(
+			jen.Comment("From is the sender's port (0: the kernel); Seq is the message's seq."),
+			jen.List(jen.Id("From"), jen.Id("Seq")).Uint32(),
+			jen.Comment("Payload is the event's, decoded into a value of its own."),
+			jen.Id("Payload").Add(p.param()),
+		)
+		g.add(comments("Event returns " + strconv.Quote(m.Name) + ".")...)
+		g.f.Func().Params(jen.Op("*").Id(id)).Id("Event").Params().String().Block(jen.Return(jen.Lit(m.Name)))
+		routes = append(routes, cnq("Event").Call(gl.idOf(m), gl.routeName(m),
+			jen.Func().Params(jen.Id("r").Op("*").Add(cnq("Request")), jen.Id("ev").Op("*").Id(p.holder)).Id(n.incoming).Block(
+				jen.Return(jen.Op("&").Id(id).Values(jen.Dict{
+					jen.Id("From"): jen.Id("r").Dot("From"), jen.Id("Seq"): jen.Id("r").Dot("Seq"), jen.Id("Payload"): p.value(jen.Id("ev")),
+				})))))
+	}
+	g.add(comments(
+		"Events subscribes to the events of family "+gl.fam.Name+" as Subscribe does, and yields each as it arrives until ctx is done",
+		"(its error comes last) or the loop stops; then it unsubscribes. A payload that does not decode is yielded as its error and the loop goes on;",
+		"nothing is dropped (see [cn.Events]). Subscribe and Events cannot be used at once.",
+	)...)
+	args := []jen.Code{jen.Id("ctx"), jen.Id("c").Dot("c"), jen.Index().Add(cnq("EventRoute")).Index(jen.Id(n.incoming)).Values(lines(routes)...)}
+	if gl.kernel() {
+		args = append(args, cnq("KernelOnly").Call())
+	}
+	g.f.Func().Params(gl.recv()).Id("Events").Params(jen.Id("ctx").Qual(contextPkg, "Context")).
+		Qual("iter", "Seq2").Types(jen.Id(n.incoming), jen.Error()).Block(
+		jen.Return(cnq("Events").Call(args...)))
 }
 
 // routeArgs are the arguments of cn.Register and cn.Client.Subscribe for

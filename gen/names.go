@@ -159,7 +159,7 @@ func newNames(schemas []*model.Schema, plans []*wire.Plan, opt Options) (*names,
 		clash: map[*model.Type]bool{}, origins: map[string]source.Pos{},
 	}
 	n.pkg = n.memberScope("")
-	for _, imp := range []string{"binary", "strconv", "cn", "cnimpl", "context", "errors"} {
+	for _, imp := range []string{"binary", "strconv", "cn", "cnimpl", "context", "errors", "iter"} {
 		n.pkg.seen[imp] = owner{what: "the import " + imp}
 	}
 	for i, s := range schemas {
@@ -313,12 +313,14 @@ func variants(t *model.Type) []*model.Variant {
 // glueNames are the identifiers of a family's runtime glue (glue.go);
 // those of parts the family lacks are empty.
 type glueNames struct {
-	client, newClient string // a family with messages
-	handler, register string // events: what a client receives
-	routes            string // the unexported list of the Handler's routes
-	server, regServer string // sends and calls: what a peer receives
-	events, newEvents string // events: what a peer sends
-	stubHandler       string // the skeletons of cngen gen -stubs
+	client, newClient string                    // a family with messages
+	handler, register string                    // events: what a client receives
+	routes            string                    // the unexported list of the Handler's routes
+	incoming          string                    // the interface of what the client's Events yields
+	incomingOf        map[*model.Message]string // the type it yields for each event
+	server, regServer string                    // sends and calls: what a peer receives
+	events, newEvents string                    // events: what a peer sends
+	stubHandler       string                    // the skeletons of cngen gen -stubs
 	stubServer        string
 	payloads          map[payloadKey]string // wrappers of payloads that are not declared types
 }
@@ -355,8 +357,13 @@ func (n *names) glueNames(f *model.Family, opt Options) {
 		gn.routes = n.claim(low+"Routes", o("the handler's routes function"))
 		gn.stubHandler = n.claim(low+"Handler", o("the handler skeleton of -stubs"))
 		n.methodOrigins(gn.handler, events)
-		for _, meth := range []string{"Subscribe", "Unsubscribe"} {
+		for _, meth := range []string{"Subscribe", "Unsubscribe", "Events"} {
 			client.claim(&n.errs, meth, o("the client method "+meth))
+		}
+		gn.incoming = n.claim(id+"Incoming", o("the interface of the events Events yields"))
+		gn.incomingOf = map[*model.Message]string{}
+		for _, m := range events {
+			gn.incomingOf[m] = n.claim(id+GoName(m.Name)+"Incoming", owner{"the type Events yields for event " + m.Name + " of family " + f.Name, m.Pos})
 		}
 	}
 	if len(events) > 0 && peer {
@@ -366,7 +373,7 @@ func (n *names) glueNames(f *model.Family, opt Options) {
 		for _, m := range events {
 			what := owner{"the event sender method of event " + m.Name + " of family " + f.Name, m.Pos}
 			sender.claim(&n.errs, GoName(m.Name), what)
-			if len(f.Groups) > 0 {
+			if len(m.Groups) > 0 {
 				sender.claim(&n.errs, "Broadcast"+GoName(m.Name), what)
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	"encoding/binary"
 	"github.com/cngen/cngen/runtime/cn"
 	"github.com/cngen/cngen/runtime/cnimpl"
+	"iter"
 )
 
 // The file needs a runtime that supports this version of generated code.
@@ -243,6 +244,44 @@ func (c *EchoClient) Subscribe(h EchoHandler) error {
 // Handler.
 func (c *EchoClient) Unsubscribe() error {
 	return c.c.Unsubscribe()
+}
+
+// EchoIncoming is an event of family echo as [EchoClient.Events] yields it:
+// *EchoTickIncoming.
+type EchoIncoming interface {
+	// Event is the name of the event in the schema.
+	Event() string
+}
+
+// EchoTickIncoming is event "tick" of family echo, as [EchoClient.Events]
+// yields it.
+type EchoTickIncoming struct {
+	// From is the sender's port (0: the kernel); Seq is the message's seq.
+	From, Seq uint32
+	// Payload is the event's, decoded into a value of its own.
+	Payload *Tick
+}
+
+// Event returns "tick".
+func (*EchoTickIncoming) Event() string {
+	return "tick"
+}
+
+// Events subscribes to the events of family echo as Subscribe does, and
+// yields each as it arrives until ctx is done (its error comes last) or the
+// loop stops; then it unsubscribes. A payload that does not decode is
+// yielded as its error and the loop goes on; nothing is dropped (see
+// [cn.Events]). Subscribe and Events cannot be used at once.
+func (c *EchoClient) Events(ctx context.Context) iter.Seq2[EchoIncoming, error] {
+	return cn.Events(ctx, c.c, []cn.EventRoute[EchoIncoming]{
+		cn.Event(cn.ID{Idx: EchoIdx, Val: EchoTickVal}, "echo.tick", func(r *cn.Request, ev *Tick) EchoIncoming {
+			return &EchoTickIncoming{
+				From:    r.From,
+				Payload: ev,
+				Seq:     r.Seq,
+			}
+		}),
+	})
 }
 
 // EchoHandler handles the events of family echo that reach a client. Each

@@ -6,9 +6,11 @@
 package proc
 
 import (
+	"context"
 	"encoding/binary"
 	"github.com/cngen/cngen/runtime/cn"
 	"github.com/cngen/cngen/runtime/cnimpl"
+	"iter"
 	"strconv"
 )
 
@@ -973,6 +975,44 @@ func (c *ProcClient) Subscribe(h ProcHandler) error {
 // Handler.
 func (c *ProcClient) Unsubscribe() error {
 	return c.c.Unsubscribe()
+}
+
+// ProcIncoming is an event of family proc as [ProcClient.Events] yields it:
+// *ProcEventIncoming.
+type ProcIncoming interface {
+	// Event is the name of the event in the schema.
+	Event() string
+}
+
+// ProcEventIncoming is event "event" of family proc, as [ProcClient.Events]
+// yields it.
+type ProcEventIncoming struct {
+	// From is the sender's port (0: the kernel); Seq is the message's seq.
+	From, Seq uint32
+	// Payload is the event's, decoded into a value of its own.
+	Payload *ProcEvent
+}
+
+// Event returns "event".
+func (*ProcEventIncoming) Event() string {
+	return "event"
+}
+
+// Events subscribes to the events of family proc as Subscribe does, and
+// yields each as it arrives until ctx is done (its error comes last) or the
+// loop stops; then it unsubscribes. A payload that does not decode is
+// yielded as its error and the loop goes on; nothing is dropped (see
+// [cn.Events]). Subscribe and Events cannot be used at once.
+func (c *ProcClient) Events(ctx context.Context) iter.Seq2[ProcIncoming, error] {
+	return cn.Events(ctx, c.c, []cn.EventRoute[ProcIncoming]{
+		cn.Event(cn.ID{Idx: ProcIdx, Val: ProcEventVal}, "proc.event", func(r *cn.Request, ev *ProcEvent) ProcIncoming {
+			return &ProcEventIncoming{
+				From:    r.From,
+				Payload: ev,
+				Seq:     r.Seq,
+			}
+		}),
+	}, cn.KernelOnly())
 }
 
 // ProcHandler handles the events of family proc that reach a client. Each

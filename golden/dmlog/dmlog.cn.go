@@ -5,9 +5,11 @@
 package dmlog
 
 import (
+	"context"
 	"encoding/binary"
 	"github.com/cngen/cngen/runtime/cn"
 	"github.com/cngen/cngen/runtime/cnimpl"
+	"iter"
 	"strconv"
 )
 
@@ -249,6 +251,44 @@ func (c *DmClient) Subscribe(h DmHandler) error {
 // Handler.
 func (c *DmClient) Unsubscribe() error {
 	return c.c.Unsubscribe()
+}
+
+// DmIncoming is an event of family dm as [DmClient.Events] yields it:
+// *DmRequestIncoming.
+type DmIncoming interface {
+	// Event is the name of the event in the schema.
+	Event() string
+}
+
+// DmRequestIncoming is event "request" of family dm, as [DmClient.Events]
+// yields it.
+type DmRequestIncoming struct {
+	// From is the sender's port (0: the kernel); Seq is the message's seq.
+	From, Seq uint32
+	// Payload is the event's, decoded into a value of its own.
+	Payload *DmUlogRequest
+}
+
+// Event returns "request".
+func (*DmRequestIncoming) Event() string {
+	return "request"
+}
+
+// Events subscribes to the events of family dm as Subscribe does, and yields
+// each as it arrives until ctx is done (its error comes last) or the loop
+// stops; then it unsubscribes. A payload that does not decode is yielded as
+// its error and the loop goes on; nothing is dropped (see [cn.Events]).
+// Subscribe and Events cannot be used at once.
+func (c *DmClient) Events(ctx context.Context) iter.Seq2[DmIncoming, error] {
+	return cn.Events(ctx, c.c, []cn.EventRoute[DmIncoming]{
+		cn.Event(cn.ID{Idx: DmIdx, Val: DmRequestVal}, "dm.request", func(r *cn.Request, ev *DmUlogRequest) DmIncoming {
+			return &DmRequestIncoming{
+				From:    r.From,
+				Payload: ev,
+				Seq:     r.Seq,
+			}
+		}),
+	}, cn.KernelOnly())
 }
 
 // DmHandler handles the events of family dm that reach a client. Each method

@@ -7,8 +7,10 @@
 package docs
 
 import (
+	"context"
 	"github.com/cngen/cngen/runtime/cn"
 	"github.com/cngen/cngen/runtime/cnimpl"
+	"iter"
 	"strconv"
 )
 
@@ -162,6 +164,44 @@ func (c *OpsClient) Subscribe(h OpsHandler) error {
 // Unsubscribe unregisters the Handler of Subscribe.
 func (c *OpsClient) Unsubscribe() error {
 	return c.c.Unsubscribe()
+}
+
+// OpsIncoming is an event of family ops as [OpsClient.Events] yields it:
+// *OpsGotIncoming.
+type OpsIncoming interface {
+	// Event is the name of the event in the schema.
+	Event() string
+}
+
+// OpsGotIncoming is event "got" of family ops, as [OpsClient.Events] yields
+// it.
+type OpsGotIncoming struct {
+	// From is the sender's port (0: the kernel); Seq is the message's seq.
+	From, Seq uint32
+	// Payload is the event's, decoded into a value of its own.
+	Payload *Record
+}
+
+// Event returns "got".
+func (*OpsGotIncoming) Event() string {
+	return "got"
+}
+
+// Events subscribes to the events of family ops as Subscribe does, and
+// yields each as it arrives until ctx is done (its error comes last) or the
+// loop stops; then it unsubscribes. A payload that does not decode is
+// yielded as its error and the loop goes on; nothing is dropped (see
+// [cn.Events]). Subscribe and Events cannot be used at once.
+func (c *OpsClient) Events(ctx context.Context) iter.Seq2[OpsIncoming, error] {
+	return cn.Events(ctx, c.c, []cn.EventRoute[OpsIncoming]{
+		cn.Event(cn.ID{Idx: OpsIdx, Val: OpsGotVal}, "ops.got", func(r *cn.Request, ev *Record) OpsIncoming {
+			return &OpsGotIncoming{
+				From:    r.From,
+				Payload: ev,
+				Seq:     r.Seq,
+			}
+		}),
+	})
 }
 
 // OpsHandler handles the events of family ops that reach a client. Each

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
+	"slices"
 	"sync"
 	"syscall"
 	"testing"
@@ -350,5 +351,64 @@ func TestEchoEventGroups(t *testing.T) {
 	// The bus delivers in order: the log, had it come, would be first.
 	if diff := cmp.Diff(echo.Tick{N: 5}, h.next(t)); diff != "" {
 		t.Errorf("first event (-want +got):\n%s", diff)
+	}
+}
+
+// TestEchoEventsIterator: Events yields each event typed as its message,
+// a payload that does not decode as its error (and goes on), and ctx's
+// error last; breaking out of the loop unsubscribes.
+func TestEchoEventsIterator(t *testing.T) {
+	e := fakeEcho(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	events := echo.NewEchoEvents(e.srvConn)
+	go func() {
+		// Subscribing happens when the loop starts: broadcast until the
+		// loop has seen the first tick.
+		for ctx.Err() == nil {
+			events.BroadcastTick(&echo.Tick{N: 1})
+			time.Sleep(5 * time.Millisecond)
+		}
+	}()
+	var got []string
+	var sawErr error
+	for ev, err := range e.client.Events(ctx) {
+		switch {
+		case err != nil && sawErr == nil:
+			sawErr = err
+			cancel()
+		case err != nil:
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("last error %v, want context.Canceled", err)
+			}
+		case len(got) == 0:
+			tick, ok := ev.(*echo.EchoTickIncoming)
+			if !ok || tick.Payload.N != 1 || tick.From != e.srvPort || tick.Event() != "tick" {
+				t.Fatalf("first event %#v", ev)
+			}
+			got = append(got, ev.Event())
+			// A log, then a log that does not decode (no NUL).
+			events.Log("hi", cn.Addr{Port: e.cliPort})
+			e.srvConn.Send(&cn.Msg{ID: cn.ID{Idx: echo.EchoIdx, Val: echo.EchoLogVal}, Data: []byte("no nul")}, cn.Addr{Port: e.cliPort})
+		case ev.Event() == "log":
+			if l := ev.(*echo.EchoLogIncoming); l.Payload != "hi" {
+				t.Errorf("log %q", l.Payload)
+			}
+			got = append(got, "log")
+		}
+	}
+	var de *cn.DecodeError
+	if !errors.As(sawErr, &de) {
+		t.Errorf("the bad log was yielded as %v, want a *cn.DecodeError", sawErr)
+	}
+	if len(got) < 2 || got[0] != "tick" || !slices.Contains(got, "log") {
+		t.Errorf("events %v, want a tick then a log", got)
+	}
+	if st := e.cliD.Stats(); st.Invalid != 1 {
+		t.Errorf("client Stats.Invalid = %d, want the bad log counted", st.Invalid)
+	}
+	// The loop unsubscribed: Subscribe may take the callbacks again.
+	if err := e.client.Subscribe(&echoHandler{got: make(chan any, 10)}); err != nil {
+		t.Errorf("Subscribe after the loop: %v", err)
 	}
 }

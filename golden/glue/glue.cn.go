@@ -10,6 +10,7 @@ import (
 	"encoding/binary"
 	"github.com/cngen/cngen/runtime/cn"
 	"github.com/cngen/cngen/runtime/cnimpl"
+	"iter"
 	"strconv"
 )
 
@@ -318,6 +319,108 @@ func (c *ShopClient) Subscribe(h ShopHandler) error {
 // Handler.
 func (c *ShopClient) Unsubscribe() error {
 	return c.c.Unsubscribe()
+}
+
+// ShopIncoming is an event of family shop as [ShopClient.Events] yields it:
+// *ShopAddedIncoming, *ShopRenamedIncoming, *ShopColoredIncoming,
+// *ShopBatchIncoming.
+type ShopIncoming interface {
+	// Event is the name of the event in the schema.
+	Event() string
+}
+
+// ShopAddedIncoming is event "added" of family shop, as [ShopClient.Events]
+// yields it.
+type ShopAddedIncoming struct {
+	// From is the sender's port (0: the kernel); Seq is the message's seq.
+	From, Seq uint32
+	// Payload is the event's, decoded into a value of its own.
+	Payload *Item
+}
+
+// Event returns "added".
+func (*ShopAddedIncoming) Event() string {
+	return "added"
+}
+
+// ShopRenamedIncoming is event "renamed" of family shop, as
+// [ShopClient.Events] yields it.
+type ShopRenamedIncoming struct {
+	// From is the sender's port (0: the kernel); Seq is the message's seq.
+	From, Seq uint32
+	// Payload is the event's, decoded into a value of its own.
+	Payload string
+}
+
+// Event returns "renamed".
+func (*ShopRenamedIncoming) Event() string {
+	return "renamed"
+}
+
+// ShopColoredIncoming is event "colored" of family shop, as
+// [ShopClient.Events] yields it.
+type ShopColoredIncoming struct {
+	// From is the sender's port (0: the kernel); Seq is the message's seq.
+	From, Seq uint32
+	// Payload is the event's, decoded into a value of its own.
+	Payload Color
+}
+
+// Event returns "colored".
+func (*ShopColoredIncoming) Event() string {
+	return "colored"
+}
+
+// ShopBatchIncoming is event "batch" of family shop, as [ShopClient.Events]
+// yields it.
+type ShopBatchIncoming struct {
+	// From is the sender's port (0: the kernel); Seq is the message's seq.
+	From, Seq uint32
+	// Payload is the event's, decoded into a value of its own.
+	Payload []Item
+}
+
+// Event returns "batch".
+func (*ShopBatchIncoming) Event() string {
+	return "batch"
+}
+
+// Events subscribes to the events of family shop as Subscribe does, and
+// yields each as it arrives until ctx is done (its error comes last) or the
+// loop stops; then it unsubscribes. A payload that does not decode is
+// yielded as its error and the loop goes on; nothing is dropped (see
+// [cn.Events]). Subscribe and Events cannot be used at once.
+func (c *ShopClient) Events(ctx context.Context) iter.Seq2[ShopIncoming, error] {
+	return cn.Events(ctx, c.c, []cn.EventRoute[ShopIncoming]{
+		cn.Event(cn.ID{Idx: ShopIdx, Val: ShopAddedVal}, "shop.added", func(r *cn.Request, ev *Item) ShopIncoming {
+			return &ShopAddedIncoming{
+				From:    r.From,
+				Payload: ev,
+				Seq:     r.Seq,
+			}
+		}),
+		cn.Event(cn.ID{Idx: ShopIdx, Val: ShopRenamedVal}, "shop.renamed", func(r *cn.Request, ev *shopRenamedPayload) ShopIncoming {
+			return &ShopRenamedIncoming{
+				From:    r.From,
+				Payload: ev.v,
+				Seq:     r.Seq,
+			}
+		}),
+		cn.Event(cn.ID{Idx: ShopIdx, Val: ShopColoredVal}, "shop.colored", func(r *cn.Request, ev *shopColoredPayload) ShopIncoming {
+			return &ShopColoredIncoming{
+				From:    r.From,
+				Payload: ev.v,
+				Seq:     r.Seq,
+			}
+		}),
+		cn.Event(cn.ID{Idx: ShopIdx, Val: ShopBatchVal}, "shop.batch", func(r *cn.Request, ev *shopBatchPayload) ShopIncoming {
+			return &ShopBatchIncoming{
+				From:    r.From,
+				Payload: ev.v,
+				Seq:     r.Seq,
+			}
+		}),
+	})
 }
 
 // ShopHandler handles the events of family shop that reach a client. Each
@@ -1002,6 +1105,44 @@ func (c *WatchClient) Unsubscribe() error {
 	return c.c.Unsubscribe()
 }
 
+// WatchIncoming is an event of family watch as [WatchClient.Events] yields
+// it: *WatchSeenIncoming.
+type WatchIncoming interface {
+	// Event is the name of the event in the schema.
+	Event() string
+}
+
+// WatchSeenIncoming is event "seen" of family watch, as [WatchClient.Events]
+// yields it.
+type WatchSeenIncoming struct {
+	// From is the sender's port (0: the kernel); Seq is the message's seq.
+	From, Seq uint32
+	// Payload is the event's, decoded into a value of its own.
+	Payload *Item
+}
+
+// Event returns "seen".
+func (*WatchSeenIncoming) Event() string {
+	return "seen"
+}
+
+// Events subscribes to the events of family watch as Subscribe does, and
+// yields each as it arrives until ctx is done (its error comes last) or the
+// loop stops; then it unsubscribes. A payload that does not decode is
+// yielded as its error and the loop goes on; nothing is dropped (see
+// [cn.Events]). Subscribe and Events cannot be used at once.
+func (c *WatchClient) Events(ctx context.Context) iter.Seq2[WatchIncoming, error] {
+	return cn.Events(ctx, c.c, []cn.EventRoute[WatchIncoming]{
+		cn.Event(cn.ID{Idx: WatchIdx, Val: WatchSeenVal}, "watch.seen", func(r *cn.Request, ev *Item) WatchIncoming {
+			return &WatchSeenIncoming{
+				From:    r.From,
+				Payload: ev,
+				Seq:     r.Seq,
+			}
+		}),
+	}, cn.KernelOnly())
+}
+
 // WatchHandler handles the events of family watch that reach a client. Each
 // method gets the message as r and its decoded payload, which is valid only
 // until the method returns; methods run one at a time, on the goroutine of
@@ -1249,6 +1390,44 @@ func (c *LoudClient) Subscribe(h LoudHandler) error {
 // Unsubscribe unregisters the Handler of Subscribe.
 func (c *LoudClient) Unsubscribe() error {
 	return c.c.Unsubscribe()
+}
+
+// LoudIncoming is an event of family loud as [LoudClient.Events] yields it:
+// *LoudShoutIncoming.
+type LoudIncoming interface {
+	// Event is the name of the event in the schema.
+	Event() string
+}
+
+// LoudShoutIncoming is event "shout" of family loud, as [LoudClient.Events]
+// yields it.
+type LoudShoutIncoming struct {
+	// From is the sender's port (0: the kernel); Seq is the message's seq.
+	From, Seq uint32
+	// Payload is the event's, decoded into a value of its own.
+	Payload CString4
+}
+
+// Event returns "shout".
+func (*LoudShoutIncoming) Event() string {
+	return "shout"
+}
+
+// Events subscribes to the events of family loud as Subscribe does, and
+// yields each as it arrives until ctx is done (its error comes last) or the
+// loop stops; then it unsubscribes. A payload that does not decode is
+// yielded as its error and the loop goes on; nothing is dropped (see
+// [cn.Events]). Subscribe and Events cannot be used at once.
+func (c *LoudClient) Events(ctx context.Context) iter.Seq2[LoudIncoming, error] {
+	return cn.Events(ctx, c.c, []cn.EventRoute[LoudIncoming]{
+		cn.Event(cn.ID{Idx: LoudIdx, Val: LoudShoutVal}, "loud.shout", func(r *cn.Request, ev *loudShoutPayload) LoudIncoming {
+			return &LoudShoutIncoming{
+				From:    r.From,
+				Payload: ev.v,
+				Seq:     r.Seq,
+			}
+		}),
+	})
 }
 
 // LoudHandler handles the events of family loud that reach a client. Each

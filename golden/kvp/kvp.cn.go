@@ -5,9 +5,11 @@
 package kvp
 
 import (
+	"context"
 	"encoding/binary"
 	"github.com/cngen/cngen/runtime/cn"
 	"github.com/cngen/cngen/runtime/cnimpl"
+	"iter"
 	"strconv"
 )
 
@@ -558,6 +560,44 @@ func (c *KvpClient) Subscribe(h KvpHandler) error {
 // Handler.
 func (c *KvpClient) Unsubscribe() error {
 	return c.c.Unsubscribe()
+}
+
+// KvpIncoming is an event of family kvp as [KvpClient.Events] yields it:
+// *KvpRequestIncoming.
+type KvpIncoming interface {
+	// Event is the name of the event in the schema.
+	Event() string
+}
+
+// KvpRequestIncoming is event "request" of family kvp, as [KvpClient.Events]
+// yields it.
+type KvpRequestIncoming struct {
+	// From is the sender's port (0: the kernel); Seq is the message's seq.
+	From, Seq uint32
+	// Payload is the event's, decoded into a value of its own.
+	Payload *HvKvpMsg
+}
+
+// Event returns "request".
+func (*KvpRequestIncoming) Event() string {
+	return "request"
+}
+
+// Events subscribes to the events of family kvp as Subscribe does, and
+// yields each as it arrives until ctx is done (its error comes last) or the
+// loop stops; then it unsubscribes. A payload that does not decode is
+// yielded as its error and the loop goes on; nothing is dropped (see
+// [cn.Events]). Subscribe and Events cannot be used at once.
+func (c *KvpClient) Events(ctx context.Context) iter.Seq2[KvpIncoming, error] {
+	return cn.Events(ctx, c.c, []cn.EventRoute[KvpIncoming]{
+		cn.Event(cn.ID{Idx: KvpIdx, Val: KvpRequestVal}, "kvp.request", func(r *cn.Request, ev *HvKvpMsg) KvpIncoming {
+			return &KvpRequestIncoming{
+				From:    r.From,
+				Payload: ev,
+				Seq:     r.Seq,
+			}
+		}),
+	}, cn.KernelOnly())
 }
 
 // KvpHandler handles the events of family kvp that reach a client. Each

@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"github.com/cngen/cngen/runtime/cn"
 	"github.com/cngen/cngen/runtime/cnimpl"
+	"iter"
 	"strconv"
 )
 
@@ -1511,6 +1512,44 @@ func (c *ShapesClient) Subscribe(h ShapesHandler) error {
 // Handler.
 func (c *ShapesClient) Unsubscribe() error {
 	return c.c.Unsubscribe()
+}
+
+// ShapesIncoming is an event of family shapes as [ShapesClient.Events]
+// yields it: *ShapesTickIncoming.
+type ShapesIncoming interface {
+	// Event is the name of the event in the schema.
+	Event() string
+}
+
+// ShapesTickIncoming is event "tick" of family shapes, as
+// [ShapesClient.Events] yields it.
+type ShapesTickIncoming struct {
+	// From is the sender's port (0: the kernel); Seq is the message's seq.
+	From, Seq uint32
+	// Payload is the event's, decoded into a value of its own.
+	Payload *Record
+}
+
+// Event returns "tick".
+func (*ShapesTickIncoming) Event() string {
+	return "tick"
+}
+
+// Events subscribes to the events of family shapes as Subscribe does, and
+// yields each as it arrives until ctx is done (its error comes last) or the
+// loop stops; then it unsubscribes. A payload that does not decode is
+// yielded as its error and the loop goes on; nothing is dropped (see
+// [cn.Events]). Subscribe and Events cannot be used at once.
+func (c *ShapesClient) Events(ctx context.Context) iter.Seq2[ShapesIncoming, error] {
+	return cn.Events(ctx, c.c, []cn.EventRoute[ShapesIncoming]{
+		cn.Event(cn.ID{Idx: ShapesIdx, Val: ShapesTickVal}, "shapes.tick", func(r *cn.Request, ev *Record) ShapesIncoming {
+			return &ShapesTickIncoming{
+				From:    r.From,
+				Payload: ev,
+				Seq:     r.Seq,
+			}
+		}),
+	})
 }
 
 // ShapesHandler handles the events of family shapes that reach a client.

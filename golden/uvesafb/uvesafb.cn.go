@@ -5,9 +5,11 @@
 package uvesafb
 
 import (
+	"context"
 	"encoding/binary"
 	"github.com/cngen/cngen/runtime/cn"
 	"github.com/cngen/cngen/runtime/cnimpl"
+	"iter"
 )
 
 // The file needs a runtime that supports this version of generated code.
@@ -261,6 +263,44 @@ func (c *UvesafbClient) Subscribe(h UvesafbHandler) error {
 // Handler.
 func (c *UvesafbClient) Unsubscribe() error {
 	return c.c.Unsubscribe()
+}
+
+// UvesafbIncoming is an event of family uvesafb as [UvesafbClient.Events]
+// yields it: *UvesafbTaskIncoming.
+type UvesafbIncoming interface {
+	// Event is the name of the event in the schema.
+	Event() string
+}
+
+// UvesafbTaskIncoming is event "task" of family uvesafb, as
+// [UvesafbClient.Events] yields it.
+type UvesafbTaskIncoming struct {
+	// From is the sender's port (0: the kernel); Seq is the message's seq.
+	From, Seq uint32
+	// Payload is the event's, decoded into a value of its own.
+	Payload *UvesafbTask
+}
+
+// Event returns "task".
+func (*UvesafbTaskIncoming) Event() string {
+	return "task"
+}
+
+// Events subscribes to the events of family uvesafb as Subscribe does, and
+// yields each as it arrives until ctx is done (its error comes last) or the
+// loop stops; then it unsubscribes. A payload that does not decode is
+// yielded as its error and the loop goes on; nothing is dropped (see
+// [cn.Events]). Subscribe and Events cannot be used at once.
+func (c *UvesafbClient) Events(ctx context.Context) iter.Seq2[UvesafbIncoming, error] {
+	return cn.Events(ctx, c.c, []cn.EventRoute[UvesafbIncoming]{
+		cn.Event(cn.ID{Idx: UvesafbIdx, Val: UvesafbTaskVal}, "uvesafb.task", func(r *cn.Request, ev *UvesafbTask) UvesafbIncoming {
+			return &UvesafbTaskIncoming{
+				From:    r.From,
+				Payload: ev,
+				Seq:     r.Seq,
+			}
+		}),
+	}, cn.KernelOnly())
 }
 
 // UvesafbHandler handles the events of family uvesafb that reach a client.

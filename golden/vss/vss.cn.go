@@ -6,9 +6,11 @@
 package vss
 
 import (
+	"context"
 	"encoding/binary"
 	"github.com/cngen/cngen/runtime/cn"
 	"github.com/cngen/cngen/runtime/cnimpl"
+	"iter"
 	"strconv"
 )
 
@@ -430,6 +432,44 @@ func (c *VssClient) Subscribe(h VssHandler) error {
 // Handler.
 func (c *VssClient) Unsubscribe() error {
 	return c.c.Unsubscribe()
+}
+
+// VssIncoming is an event of family vss as [VssClient.Events] yields it:
+// *VssRequestIncoming.
+type VssIncoming interface {
+	// Event is the name of the event in the schema.
+	Event() string
+}
+
+// VssRequestIncoming is event "request" of family vss, as [VssClient.Events]
+// yields it.
+type VssRequestIncoming struct {
+	// From is the sender's port (0: the kernel); Seq is the message's seq.
+	From, Seq uint32
+	// Payload is the event's, decoded into a value of its own.
+	Payload *HvVssMsg
+}
+
+// Event returns "request".
+func (*VssRequestIncoming) Event() string {
+	return "request"
+}
+
+// Events subscribes to the events of family vss as Subscribe does, and
+// yields each as it arrives until ctx is done (its error comes last) or the
+// loop stops; then it unsubscribes. A payload that does not decode is
+// yielded as its error and the loop goes on; nothing is dropped (see
+// [cn.Events]). Subscribe and Events cannot be used at once.
+func (c *VssClient) Events(ctx context.Context) iter.Seq2[VssIncoming, error] {
+	return cn.Events(ctx, c.c, []cn.EventRoute[VssIncoming]{
+		cn.Event(cn.ID{Idx: VssIdx, Val: VssRequestVal}, "vss.request", func(r *cn.Request, ev *HvVssMsg) VssIncoming {
+			return &VssRequestIncoming{
+				From:    r.From,
+				Payload: ev,
+				Seq:     r.Seq,
+			}
+		}),
+	}, cn.KernelOnly())
 }
 
 // VssHandler handles the events of family vss that reach a client. Each

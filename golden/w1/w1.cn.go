@@ -5,9 +5,11 @@
 package w1
 
 import (
+	"context"
 	"encoding/binary"
 	"github.com/cngen/cngen/runtime/cn"
 	"github.com/cngen/cngen/runtime/cnimpl"
+	"iter"
 	"strconv"
 )
 
@@ -364,6 +366,44 @@ func (c *W1Client) Subscribe(h W1Handler) error {
 // Handler.
 func (c *W1Client) Unsubscribe() error {
 	return c.c.Unsubscribe()
+}
+
+// W1Incoming is an event of family w1 as [W1Client.Events] yields it:
+// *W1ReplyIncoming.
+type W1Incoming interface {
+	// Event is the name of the event in the schema.
+	Event() string
+}
+
+// W1ReplyIncoming is event "reply" of family w1, as [W1Client.Events] yields
+// it.
+type W1ReplyIncoming struct {
+	// From is the sender's port (0: the kernel); Seq is the message's seq.
+	From, Seq uint32
+	// Payload is the event's, decoded into a value of its own.
+	Payload *W1NetlinkMsg
+}
+
+// Event returns "reply".
+func (*W1ReplyIncoming) Event() string {
+	return "reply"
+}
+
+// Events subscribes to the events of family w1 as Subscribe does, and yields
+// each as it arrives until ctx is done (its error comes last) or the loop
+// stops; then it unsubscribes. A payload that does not decode is yielded as
+// its error and the loop goes on; nothing is dropped (see [cn.Events]).
+// Subscribe and Events cannot be used at once.
+func (c *W1Client) Events(ctx context.Context) iter.Seq2[W1Incoming, error] {
+	return cn.Events(ctx, c.c, []cn.EventRoute[W1Incoming]{
+		cn.Event(cn.ID{Idx: W1Idx, Val: W1ReplyVal}, "w1.reply", func(r *cn.Request, ev *W1NetlinkMsg) W1Incoming {
+			return &W1ReplyIncoming{
+				From:    r.From,
+				Payload: ev,
+				Seq:     r.Seq,
+			}
+		}),
+	}, cn.KernelOnly())
 }
 
 // W1Handler handles the events of family w1 that reach a client. Each method
