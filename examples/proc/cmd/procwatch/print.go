@@ -2,106 +2,218 @@ package main
 
 import (
 	"encoding/hex"
-	"encoding/json"
-	"fmt"
-	"io"
 	"strconv"
 	"syscall"
+	"time"
+	"unicode/utf8"
 
 	"github.com/cngen/cngen/examples/proc"
 )
 
-// printer writes events to w, one per line: text, or JSON objects.
+// printer writes the lines of the output, as text or JSON lines: events,
+// the notices of losses and resyncs, and the -S table. It builds each
+// line in one reused buffer, without fmt: procwatch spends most of its
+// time here.
 type printer struct {
-	w    io.Writer
-	json bool
+	out     *output
+	json    bool
+	cmdline bool // -c: name processes by their command line
+	quiet   bool // -q: no events and notices, only the -S table
+	loc     *time.Location
+	b       []byte
 }
 
-func (p printer) print(ev *proc.ProcEvent) error {
-	if p.json {
-		return p.line(appendJSON(nil, ev))
-	}
-	return p.line(appendText(nil, ev))
+// line is an event to print, with what the table says of it.
+type line struct {
+	ev       *proc.ProcEvent
+	kind     kind
+	task     *task         // the task it is about; nil for an ack or an unknown event
+	wall     time.Time     // when it happened
+	lifetime time.Duration // an exit's time since the fork; < 0 when unknown
 }
 
-// lost reports n events lost on cpu, found from a gap in the cpu's
-// sequence numbers: "lost 3 events on cpu 1", or
-// {"what":"lost","cpu":1,"count":3}.
-func (p printer) lost(cpu, n uint32) error {
+// The columns of the text, and their widths.
+const (
+	timeLayout = "15:04:05.000"
+	wCPU       = 3
+	wEvent     = 13 // "ptrace detach"
+	wPID       = 7
+	wUID       = 6
+	wInfo      = 26
+)
+
+// header prints the line that names the text's columns.
+func (p *printer) header() error {
 	if p.json {
-		return p.line(object{{"what", "lost"}, {"cpu", cpu}, {"count", n}}.appendJSON(nil))
+		return nil
 	}
-	s := "s"
-	if n == 1 {
-		s = ""
-	}
-	return p.line(fmt.Appendf(nil, "lost %d event%s on cpu %d", n, s, cpu))
+	b := padRight(p.b[:0], "TIME", len(timeLayout))
+	b = append(padLeft(append(b, ' '), "CPU", wCPU), ' ')
+	b = append(padRight(b, "EVENT", wEvent), ' ')
+	b = appendColumns(b, "PID", "UID", "EUID")
+	b = append(padRight(b, "INFO", wInfo), " PROCESS"...)
+	return p.emit(b)
 }
 
-// overrun reports that the receive queue overflowed, with the socket's
-// count of dropped messages so far when known: "overrun: receive queue
-// full (57 dropped so far)", or {"what":"overrun","dropped":57}.
-func (p printer) overrun(dropped uint64, known bool) error {
+func (p *printer) event(l *line) error {
 	if p.json {
-		o := object{{"what", "overrun"}}
-		if known {
-			o = append(o, field{"dropped", dropped})
+		return p.emit(p.appendJSON(p.b[:0], l))
+	}
+	return p.emit(p.appendText(p.b[:0], l))
+}
+
+// emit writes the line b, unless -q.
+func (p *printer) emit(b []byte) error {
+	p.b = b
+	if p.quiet {
+		return nil
+	}
+	return p.out.line(b)
+}
+
+// appendText appends l as a line of text:
+//
+//	21:51:09.125   1 exit             1240      0      0 code=3 lifetime=1.9ms      sh
+func (p *printer) appendText(b []byte, l *line) []byte {
+	b = append(l.wall.In(p.loc).AppendFormat(b, timeLayout), ' ')
+	b = append(padInt(b, int64(int32(l.ev.CPU)), wCPU), ' ')
+	b = append(padRight(b, label(l), wEvent), ' ')
+	if l.task == nil {
+		b = appendColumns(b, "-", "-", "-")
+		return appendInfo(b, l)
+	}
+	b = appendIDs(b, l.task)
+	start := len(b)
+	b = appendInfo(b, l)
+	for range wInfo - utf8.RuneCount(b[start:]) { // "µs" is one column
+		b = append(b, ' ')
+	}
+	return p.appendName(append(b, ' '), l.task, true)
+}
+
+// label is the EVENT column: the kind, a ptrace's direction with it.
+func label(l *line) string {
+	switch l.kind {
+	case kindPtrace:
+		if l.ev.EventData.Ptrace.TracerPID == 0 {
+			return "ptrace detach" // the kernel's detach has tracer 0/0
 		}
-		return p.line(o.appendJSON(nil))
+		return "ptrace attach"
+	case kindOther:
+		return "event"
 	}
-	b := []byte("overrun: receive queue full")
-	if known {
-		b = fmt.Appendf(b, " (%d dropped so far)", dropped)
-	}
-	return p.line(b)
+	return l.kind.String()
 }
 
-// line writes b and a newline.
-func (p printer) line(b []byte) error {
-	_, err := p.w.Write(append(b, '\n'))
-	return err
+// appendIDs appends the PID, UID and EUID columns of x.
+func appendIDs(b []byte, x *task) []byte {
+	b = padInt(b, int64(x.pid), wPID)
+	if !x.uidKnown {
+		return append(padLeft(append(padLeft(append(b, ' '), "-", wUID), ' '), "-", wUID), ' ')
+	}
+	b = padInt(append(b, ' '), int64(x.uid), wUID)
+	return append(padInt(append(b, ' '), int64(x.euid), wUID), ' ')
 }
 
-// appendText appends ev as one line of text, without the newline.
-func appendText(b []byte, ev *proc.ProcEvent) []byte {
-	d := &ev.EventData
-	switch ev.What {
-	case proc.EventNone:
-		b = fmt.Appendf(b, "ack err=%d", d.None.Err)
+// appendColumns appends the PID, UID and EUID columns as texts.
+func appendColumns(b []byte, pid, uid, euid string) []byte {
+	b = padLeft(b, pid, wPID)
+	b = padLeft(append(b, ' '), uid, wUID)
+	return append(padLeft(append(b, ' '), euid, wUID), ' ')
+}
+
+// appendName appends how x is named: its comm or, with -c, its command
+// line; a kernel thread's comm in brackets, as ps shows it, when
+// brackets; "?" when unknown. Control characters in the text become
+// '?': a name is any bytes its process chose.
+func (p *printer) appendName(b []byte, x *task, brackets bool) []byte {
+	name := x.comm
+	if p.cmdline && x.cmdline != "" && !x.kthread {
+		name = x.cmdline
+	}
+	if name == "" {
+		return append(b, '?')
+	}
+	if x.kthread && brackets {
+		return append(appendClean(append(b, '['), name), ']')
+	}
+	if !brackets {
+		return append(b, name...) // JSON escapes it
+	}
+	return appendClean(b, name)
+}
+
+func appendClean(b []byte, s string) []byte {
+	for i := range len(s) {
+		c := s[i]
+		if c < 0x20 || c == 0x7f {
+			c = '?'
+		}
+		b = append(b, c)
+	}
+	return b
+}
+
+// appendInfo appends the INFO column: the event's own facts.
+func appendInfo(b []byte, l *line) []byte {
+	d := &l.ev.EventData
+	switch l.kind {
+	case kindAck:
+		b = strconv.AppendUint(append(b, "err="...), uint64(d.None.Err), 10)
 		if d.None.Err != 0 {
-			b = fmt.Appendf(b, " (%v)", syscall.Errno(d.None.Err))
+			b = append(append(append(b, " ("...), syscall.Errno(d.None.Err).Error()...), ')')
 		}
-	case proc.EventFork:
-		f := d.Fork
-		b = fmt.Appendf(b, "fork parent=%d/%d child=%d/%d", f.ParentPID, f.ParentTGID, f.ChildPID, f.ChildTGID)
-	case proc.EventExec:
-		b = fmt.Appendf(b, "exec pid=%d/%d", d.Exec.ProcessPID, d.Exec.ProcessTGID)
-	case proc.EventUID:
-		u := d.UID
-		b = fmt.Appendf(b, "uid pid=%d/%d ruid=%d euid=%d", u.ProcessPID, u.ProcessTGID, u.R.Ruid(), u.E.Euid())
-	case proc.EventGID:
-		g := d.GID
-		b = fmt.Appendf(b, "gid pid=%d/%d rgid=%d egid=%d", g.ProcessPID, g.ProcessTGID, g.R.Rgid(), g.E.Egid())
-	case proc.EventSID:
-		b = fmt.Appendf(b, "sid pid=%d/%d", d.SID.ProcessPID, d.SID.ProcessTGID)
-	case proc.EventPtrace:
-		t := d.Ptrace
-		b = fmt.Appendf(b, "ptrace pid=%d/%d tracer=%d/%d", t.ProcessPID, t.ProcessTGID, t.TracerPID, t.TracerTGID)
-	case proc.EventComm:
-		c := d.Comm
-		b = fmt.Appendf(b, "comm pid=%d/%d comm=%q", c.ProcessPID, c.ProcessTGID, c.Comm.String())
-	case proc.EventCoredump:
-		c := d.Coredump
-		b = fmt.Appendf(b, "coredump pid=%d/%d parent=%d/%d", c.ProcessPID, c.ProcessTGID, c.ParentPID, c.ParentTGID)
-	case proc.EventExit:
-		x := d.Exit
-		b = fmt.Appendf(b, "exit pid=%d/%d ", x.ProcessPID, x.ProcessTGID)
-		b = appendStatus(b, x.ExitCode)
-		b = fmt.Appendf(b, " parent=%d/%d", x.ParentPID, x.ParentTGID)
-	default:
-		b = fmt.Appendf(b, "event what=%#x data=%x", uint32(ev.What), d.Default)
+	case kindFork:
+		b = appendPair(append(b, "parent="...), d.Fork.ParentPID, d.Fork.ParentTGID)
+	case kindClone:
+		b = strconv.AppendInt(append(b, "tgid="...), int64(d.Fork.ChildTGID), 10)
+	case kindExit:
+		b = appendExit(b, &d.Exit, l.lifetime)
+	case kindUID:
+		b = appendIDPair(b, "ruid=", d.UID.R.Ruid(), " euid=", d.UID.E.Euid())
+	case kindGID:
+		b = appendIDPair(b, "rgid=", d.GID.R.Rgid(), " egid=", d.GID.E.Egid())
+	case kindPtrace:
+		if t := &d.Ptrace; t.TracerPID != 0 {
+			b = appendPair(append(b, "tracer="...), t.TracerPID, t.TracerTGID)
+		}
+	case kindComm:
+		b = strconv.AppendQuote(append(b, "comm="...), d.Comm.Comm.String())
+	case kindCoredump:
+		b = appendPair(append(b, "parent="...), d.Coredump.ParentPID, d.Coredump.ParentTGID)
+	case kindOther:
+		b = strconv.AppendUint(append(b, "what=0x"...), uint64(l.ev.What), 16)
+		b = hex.AppendEncode(append(b, " data="...), d.Default)
 	}
-	return fmt.Appendf(b, " cpu=%d", ev.CPU)
+	return b
+}
+
+// appendPair appends a thread as pid/tgid, or a process as its pid.
+func appendPair(b []byte, pid, tgid int32) []byte {
+	b = strconv.AppendInt(b, int64(pid), 10)
+	if pid != tgid {
+		b = strconv.AppendInt(append(b, '/'), int64(tgid), 10)
+	}
+	return b
+}
+
+func appendIDPair(b []byte, k1 string, v1 uint32, k2 string, v2 uint32) []byte {
+	b = strconv.AppendUint(append(b, k1...), uint64(v1), 10)
+	return strconv.AppendUint(append(b, k2...), uint64(v2), 10)
+}
+
+// appendExit appends an exit's status, its exit_signal when it is not
+// SIGCHLD (a thread's is -1: the kernel stores -1 in the __u32), and
+// the task's lifetime when known.
+func appendExit(b []byte, x *proc.ExitProcEvent, life time.Duration) []byte {
+	b = appendStatus(b, x.ExitCode)
+	if sig := int32(x.ExitSignal); sig != int32(syscall.SIGCHLD) {
+		b = strconv.AppendInt(append(b, " exit_signal="...), int64(sig), 10)
+	}
+	if life >= 0 {
+		b = appendLifetime(append(b, " lifetime="...), life)
+	}
+	return b
 }
 
 // appendStatus describes an exit event's exit_code, a wait status: the
@@ -110,87 +222,53 @@ func appendText(b []byte, ev *proc.ProcEvent) []byte {
 func appendStatus(b []byte, status uint32) []byte {
 	sig := syscall.Signal(status & 0x7f)
 	if sig == 0 {
-		return fmt.Appendf(b, "code=%d", status>>8&0xff)
+		return strconv.AppendUint(append(b, "code="...), uint64(status>>8&0xff), 10)
 	}
-	b = fmt.Appendf(b, "signal=%d (%v)", int(sig), sig)
+	b = strconv.AppendInt(append(b, "signal="...), int64(sig), 10)
+	b = append(append(append(b, " ("...), sig.String()...), ')')
 	if status&0x80 != 0 {
 		b = append(b, " core"...)
 	}
 	return b
 }
 
-// appendJSON appends ev as a JSON object with the kernel's field names,
-// without the newline.
-func appendJSON(b []byte, ev *proc.ProcEvent) []byte {
-	what, ok := eventName(ev.What)
-	if !ok {
-		what = "0x" + strconv.FormatUint(uint64(ev.What), 16)
-	}
-	if ev.What == proc.EventNone {
-		what = "none"
-	}
-	o := object{{"what", what}, {"cpu", ev.CPU}, {"timestamp_ns", ev.TimestampNS}}
-	d := &ev.EventData
-	switch ev.What {
-	case proc.EventNone:
-		o = append(o, field{"err", d.None.Err})
-	case proc.EventFork:
-		f := d.Fork
-		o = append(o, field{"parent_pid", f.ParentPID}, field{"parent_tgid", f.ParentTGID},
-			field{"child_pid", f.ChildPID}, field{"child_tgid", f.ChildTGID})
-	case proc.EventExec:
-		o = append(o, field{"process_pid", d.Exec.ProcessPID}, field{"process_tgid", d.Exec.ProcessTGID})
-	case proc.EventUID:
-		u := d.UID
-		o = append(o, field{"process_pid", u.ProcessPID}, field{"process_tgid", u.ProcessTGID},
-			field{"ruid", u.R.Ruid()}, field{"euid", u.E.Euid()})
-	case proc.EventGID:
-		g := d.GID
-		o = append(o, field{"process_pid", g.ProcessPID}, field{"process_tgid", g.ProcessTGID},
-			field{"rgid", g.R.Rgid()}, field{"egid", g.E.Egid()})
-	case proc.EventSID:
-		o = append(o, field{"process_pid", d.SID.ProcessPID}, field{"process_tgid", d.SID.ProcessTGID})
-	case proc.EventPtrace:
-		t := d.Ptrace
-		o = append(o, field{"process_pid", t.ProcessPID}, field{"process_tgid", t.ProcessTGID},
-			field{"tracer_pid", t.TracerPID}, field{"tracer_tgid", t.TracerTGID})
-	case proc.EventComm:
-		c := d.Comm
-		o = append(o, field{"process_pid", c.ProcessPID}, field{"process_tgid", c.ProcessTGID},
-			field{"comm", c.Comm.String()})
-	case proc.EventCoredump:
-		c := d.Coredump
-		o = append(o, field{"process_pid", c.ProcessPID}, field{"process_tgid", c.ProcessTGID},
-			field{"parent_pid", c.ParentPID}, field{"parent_tgid", c.ParentTGID})
-	case proc.EventExit:
-		x := d.Exit
-		o = append(o, field{"process_pid", x.ProcessPID}, field{"process_tgid", x.ProcessTGID},
-			field{"exit_code", x.ExitCode}, field{"exit_signal", x.ExitSignal},
-			field{"parent_pid", x.ParentPID}, field{"parent_tgid", x.ParentTGID})
+// appendLifetime appends d to a precision that suits it: µs under a
+// second, ms under a minute, s beyond.
+func appendLifetime(b []byte, d time.Duration) []byte {
+	switch {
+	case d < time.Second:
+		d = d.Round(time.Microsecond)
+	case d < time.Minute:
+		d = d.Round(time.Millisecond)
 	default:
-		o = append(o, field{"data", hex.EncodeToString(d.Default)})
+		d = d.Round(time.Second)
 	}
-	return o.appendJSON(b)
+	return append(b, d.String()...)
 }
 
-// object is a JSON object whose keys keep their order.
-type object []field
-
-type field struct {
-	key string
-	val any // a string or an integer
+// padRight appends s and spaces to make width bytes.
+func padRight(b []byte, s string, width int) []byte {
+	b = append(b, s...)
+	for range width - len(s) {
+		b = append(b, ' ')
+	}
+	return b
 }
 
-func (o object) appendJSON(b []byte) []byte {
-	b = append(b, '{')
-	for i, f := range o {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = strconv.AppendQuote(b, f.key)
-		b = append(b, ':')
-		v, _ := json.Marshal(f.val) // strings and integers always marshal
-		b = append(b, v...)
+// padLeft appends spaces and s to make width bytes.
+func padLeft(b []byte, s string, width int) []byte {
+	for range width - len(s) {
+		b = append(b, ' ')
 	}
-	return append(b, '}')
+	return append(b, s...)
+}
+
+// padInt appends v right-aligned in width bytes.
+func padInt(b []byte, v int64, width int) []byte {
+	var num [20]byte
+	n := strconv.AppendInt(num[:0], v, 10)
+	for range width - len(n) {
+		b = append(b, ' ')
+	}
+	return append(b, n...)
 }
