@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -542,4 +543,30 @@ func procRound(t *testing.T, args ...string) ([]string, bool) {
 		return got, step == 3 && alone && len(got) == 3
 	}
 	return got, step == 3
+}
+
+// TestListenProcSignal: SIGINT and SIGTERM end listen proc as -n does:
+// it unsubscribes, prints its summary and succeeds.
+func TestListenProcSignal(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("listening to the proc connector needs root (CAP_NET_ADMIN) before Linux 6.6")
+	}
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		_, stderr, done := startListen(t, "proc", "-duration", "20s")
+		waitFor(t, stderr, "the kernel answered the subscription")
+		if err := syscall.Kill(os.Getpid(), sig); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("%v: listen = %v", sig, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%v did not stop listen", sig)
+		}
+		if !strings.Contains(stderr.String(), " received, ") {
+			t.Errorf("%v: no summary:\n%s", sig, stderr.String())
+		}
+	}
 }
