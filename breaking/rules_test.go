@@ -140,7 +140,8 @@ func TestRules(t *testing.T) {
 		{"u64 payload to struct",
 			"package p\nfamily f idx 0x100 { event c val 1 u64 }",
 			"package p\nstruct t { n u64 }\nfamily f idx 0x100 { event c val 1 t }",
-			"new.cn:3:22: API: interface method FHandler.C changed signature from func(*cn.Request, uint64) to func(*cn.Request, *T)\n" +
+			"new.cn:3:22: API: field FCIncoming.Payload changed type from uint64 to *T\n" +
+				"new.cn:3:22: API: interface method FHandler.C changed signature from func(*cn.Request, uint64) to func(*cn.Request, *T)\n" +
 				"new.cn:3:22: API: method (*FEvents).C changed signature from func(uint64, cn.Addr) error to func(*T, cn.Addr) error\n"},
 		{"variable appended",
 			"package p\nstruct q { n u32 }\nfamily f idx 0x100 { event c val 1 q }",
