@@ -48,8 +48,27 @@ func TestKernelThreadsAndPtrace(t *testing.T) {
 
 	me := strconv.Itoa(os.Getpid())
 	var clones []string
+	// The subtree, as the lines show it: this process, its forks and
+	// theirs, and their threads (a clone joins its tgid's process).
+	subtree := map[string]bool{me: true}
 	for _, f := range eventLines(stdout.String()) {
-		if name := f[len(f)-1]; f[2] != "ack" && name != "procwatch.test" && name != "true" {
+		if f[2] == "ack" {
+			continue
+		}
+		if len(f) > 6 && (f[2] == "fork" || f[2] == "clone") {
+			_, up, _ := strings.Cut(f[6], "=")
+			if i := strings.LastIndexByte(up, '/'); i >= 0 {
+				up = up[i+1:]
+			}
+			if subtree[up] {
+				subtree[f[3]] = true
+			}
+		}
+		task := f[3]
+		if f[2] == "ptrace" { // "ptrace attach": two words
+			task = f[4]
+		}
+		if !subtree[task] {
 			t.Errorf("-p %s shows a task outside its subtree: %q", me, f)
 		}
 		if f[2] == "clone" && f[6] == "tgid="+pid {
